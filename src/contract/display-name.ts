@@ -1,0 +1,28 @@
+import { DISPLAY_NAME_MAX_LENGTH } from './constants.js';
+
+const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+// Control characters and line/paragraph separators would break one-line rendering everywhere.
+const FORBIDDEN = /[\p{Cc}\u2028\u2029]/u;
+
+// Printable ASCII without CR: every character is its own grapheme cluster, no segmenter needed.
+const SIMPLE = /^[\x20-\x7e\t\n]*$/;
+
+/** Counts user-perceived characters (grapheme clusters), not UTF-16 units. */
+export function graphemeLength(text: string): number {
+  if (SIMPLE.test(text)) return text.length;
+  let count = 0;
+  for (const _ of segmenter.segment(text)) count++;
+  return count;
+}
+
+/** Trims a display name and checks it; answers the cleaned name or why it is refused. */
+export function checkDisplayName(raw: string): { ok: true; value: string } | { ok: false; message: string } {
+  const value = raw.trim();
+  if (FORBIDDEN.test(value)) return { ok: false, message: 'Display names cannot contain control characters.' };
+  const length = graphemeLength(value);
+  if (length < 1) return { ok: false, message: 'Display name cannot be empty.' };
+  if (length > DISPLAY_NAME_MAX_LENGTH) {
+    return { ok: false, message: `Use at most ${DISPLAY_NAME_MAX_LENGTH} characters.` };
+  }
+  return { ok: true, value };
+}

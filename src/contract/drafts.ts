@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { pageOf } from './common.js';
+import { INVITE_MAX_HOURS, INVITE_MIN_HOURS, PLATFORMS, type Platform } from './constants.js';
+
+export const PlatformSchema = z.enum(PLATFORMS as [Platform, ...Platform[]]);
+export const DraftStatusSchema = z.enum(['draft', 'published', 'archived']);
+export const DraftRoleSchema = z.enum(['owner', 'collaborator']);
+
+export const PersonSchema = z.object({ userId: z.uuid(), displayName: z.string() });
+export type Person = z.infer<typeof PersonSchema>;
+
+export const CollaboratorSchema = z.object({
+  userId: z.uuid(),
+  displayName: z.string(),
+  role: DraftRoleSchema,
+  joinedAt: z.iso.datetime(),
+});
+export type Collaborator = z.infer<typeof CollaboratorSchema>;
+
+export const SegmentSchema = z.object({
+  id: z.uuid(),
+  position: z.number().int(),
+  content: z.string(),
+  authorId: z.uuid(),
+  authorDisplay: z.string(),
+  createdAt: z.iso.datetime(),
+});
+export type Segment = z.infer<typeof SegmentSchema>;
+
+export const DraftSchema = z.object({
+  id: z.uuid(),
+  title: z.string(),
+  platform: PlatformSchema,
+  status: DraftStatusSchema,
+  ownerId: z.uuid(),
+  ringHolderId: z.uuid(),
+  collaborators: z.array(CollaboratorSchema),
+  segments: z.array(SegmentSchema),
+  lastServerSeq: z.number().int(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type Draft = z.infer<typeof DraftSchema>;
+export const DraftPageSchema = pageOf(DraftSchema);
+export type DraftPage = z.infer<typeof DraftPageSchema>;
+
+const TitleSchema = z.string().max(1000);
+const ContentSchema = z.string().max(20_000);
+
+export const CreateDraftBodySchema = z
+  .object({ title: TitleSchema, platform: PlatformSchema, initialSegment: ContentSchema.optional() })
+  .strict();
+export type CreateDraftBody = z.infer<typeof CreateDraftBodySchema>;
+
+export const RenameDraftBodySchema = z.object({ title: TitleSchema }).strict();
+export const AppendSegmentBodySchema = z.object({ content: ContentSchema }).strict();
+export const PassRingBodySchema = z.object({ toUserId: z.uuid() }).strict();
+export const PassRingResultSchema = z.object({ ringHolderId: z.uuid(), passedAt: z.iso.datetime() });
+export const AddCollaboratorBodySchema = z.object({ userId: z.uuid() }).strict();
+
+export const RingPassSchema = z.object({ from: PersonSchema.nullable(), to: PersonSchema, passedAt: z.iso.datetime() });
+export const RingHistorySchema = pageOf(RingPassSchema);
+export type RingHistory = z.infer<typeof RingHistorySchema>;
+
+export const AttributionSchema = z.object({
+  contributors: z.array(
+    z.object({
+      userId: z.uuid(),
+      displayName: z.string(),
+      segments: z.number().int(),
+      firstContributionAt: z.iso.datetime(),
+      lastContributionAt: z.iso.datetime(),
+    }),
+  ),
+});
+export type Attribution = z.infer<typeof AttributionSchema>;
+
+export const CreateInviteBodySchema = z
+  .object({ expiresInHours: z.number().int().min(INVITE_MIN_HOURS).max(INVITE_MAX_HOURS).optional() })
+  .strict();
+export const CreatedInviteSchema = z.object({ id: z.uuid(), token: z.string(), url: z.string(), expiresAt: z.iso.datetime() });
+export const InviteStatusSchema = z.enum(['pending', 'accepted', 'revoked', 'expired']);
+export const InviteSchema = z.object({ id: z.uuid(), createdAt: z.iso.datetime(), expiresAt: z.iso.datetime(), status: InviteStatusSchema });
+export type Invite = z.infer<typeof InviteSchema>;
+export const InvitePageSchema = pageOf(InviteSchema);
+export const InvitePreviewSchema = z.object({ title: z.string(), inviterDisplayName: z.string() });
+export type InvitePreview = z.infer<typeof InvitePreviewSchema>;
+export const AcceptInviteBodySchema = z.object({ token: z.string().min(1).max(200) }).strict();

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { COMMENT_MAX_LENGTH } from './constants.js';
+import { PersonSchema } from './drafts.js';
+
+export const DraftEventSchema = z.object({
+  serverSeq: z.number().int(),
+  type: z.string(),
+  payload: z.record(z.string(), z.unknown()),
+  actor: PersonSchema.nullable(),
+  clientId: z.string().optional(),
+  clientSeq: z.number().int().optional(),
+  createdAt: z.iso.datetime(),
+});
+export type DraftEvent = z.infer<typeof DraftEventSchema>;
+
+export const EventListSchema = z.object({ events: z.array(DraftEventSchema), lastServerSeq: z.number().int() });
+export type EventList = z.infer<typeof EventListSchema>;
+
+export const EventsQuerySchema = z.object({
+  since: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+/** Payloads of the event types clients may append, by type. */
+export const CLIENT_EVENT_PAYLOADS = {
+  'comment.added': z
+    .object({
+      text: z
+        .string()
+        .max(COMMENT_MAX_LENGTH)
+        .refine((t) => t.trim().length > 0, 'A comment cannot be empty.'),
+      position: z.number().int().min(0).optional(),
+    })
+    .strict(),
+} as const;
+export type ClientEventType = keyof typeof CLIENT_EVENT_PAYLOADS;
+export const CLIENT_EVENT_TYPES = Object.keys(CLIENT_EVENT_PAYLOADS) as ClientEventType[];
+
+export const AppendEventBodySchema = z
+  .object({
+    type: z.string().min(1).max(100),
+    clientId: z.string().min(1).max(100),
+    clientSeq: z.number().int().min(0).max(2_147_483_647),
+    payload: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+export type AppendEventBody = z.infer<typeof AppendEventBodySchema>;

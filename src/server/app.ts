@@ -1,0 +1,162 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { listen } from './db/notifications.js';
+import { findPrincipal } from './features/auth/repo.js';
+import { authRoutes } from './features/auth/routes.js';
+import type { PasswordHasher } from './features/auth/passwords.js';
+import { AuthThrottle } from './features/auth/throttle.js';
+import { draftRoutes } from './features/drafts/routes.js';
+import { eventRoutes } from './features/events/routes.js';
+import { healthRoutes } from './features/health/routes.js';
+import { inviteRoutes } from './features/invites/routes.js';
+import { MemoryPresenceStore, type PresenceStore } from './features/live/presence.js';
+import { liveRoutes } from './features/live/routes.js';
+import { meRoutes } from './features/users/routes.js';
+import { AccessTokens } from './platform/access-tokens.js';
+import { authPlugin } from './platform/auth.js';
+import { MemoryBus, type Bus } from './platform/bus.js';
+import type { Clock } from './platform/clock.js';
+import { apiNotFound, errorHandlerPlugin } from './platform/errors.js';
+import { idempotencyPlugin } from './platform/idempotency.js';
+import { PRINCIPAL_CHANNEL, PrincipalCache } from './platform/principal-cache.js';
+import { RateLimiter, type LimitStore } from './platform/limits.js';
+import { securityHeadersPlugin } from './platform/security-headers.js';
+import { OutboxMailer, type Mailer } from './platform/mailer.js';
+import { AccessLogController, Metrics, observabilityPlugin, requestIdFor } from './platform/observability.js';
+import type { SigningKeys } from './platform/signing-keys.js';
+
+/** Everything the app needs from outside; tests pass their own clock, stores and log sink. */
+export type AppDeps = {
+  config: Config;
+  database: Database;
+  redis: Redis | null;
+  clock: Clock;
+  limits: LimitStore;
+  signingKeys: SigningKeys;
+  passwords: PasswordHasher;
+  logger: Logger;
+  mailer?: Mailer;
+  /** Fan-out between instances; in-process when not given. */
+  bus?: Bus;
+  /** How long a live connection may wait before its `hello` (default 5 s). */
+  liveHelloTimeoutMs?: number;
+  /** Who is on which draft; in-process when not given. */
+  presence?: PresenceStore;
+  /** The built web app to serve; null serves the API alone. */
+  webRoot: string | null;
+  isShuttingDown?: () => boolean;
+};
+
+const API_PREFIXES = ['/v1/', '/healthz', '/readyz', '/metrics', '/openapi.json', '/docs'];
+
+/** The composition root: platform plugins first, then each feature, then the web app. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database, clock } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    genReqId: requestIdFor,
+    logController: new AccessLogController(),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    forceCloseConnections: 'idle',
+  });
+  const isShuttingDown = deps.isShuttingDown ?? (() => false);
+  // While draining, each finished response closes its keep-alive socket so close() is not held open.
+  app.addHook('onSend', async (_request, reply) => {
+    if (isShuttingDown()) reply.header('connection', 'close');
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // The API speaks JSON only; anything else is answered 415 instead of reaching validation as a string.
+  app.removeContentTypeParser('text/plain');
+  // Many clients send `Content-Type: application/json` with no body on bodiless POSTs (publish, logout-all):
+  // treat that as no body rather than as malformed JSON. Everything else keeps Fastify's safe parser.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    body.length === 0 ? done(null, undefined) : parseJson(request, body.toString(), done),
+  );
+
+  await app.register(errorHandlerPlugin);
+  await app.register(observabilityPlugin, { metrics: new Metrics() });
+  await app.register(securityHeadersPlugin);
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'OneRing API', version: '1.0.0', description: 'Write social threads together.' },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const tokens = new AccessTokens(deps.signingKeys, clock, config.accessTokenTtlSeconds);
+  const principals = new PrincipalCache((userId, sessionId) => findPrincipal(database.db, userId, sessionId));
+  const stopListening = await listen(database, PRINCIPAL_CHANNEL, principals);
+  app.addHook('onClose', stopListening);
+  await app.register(authPlugin, { tokens, loadPrincipal: principals.loader });
+  await app.register(idempotencyPlugin, { db: database.db, clock });
+
+  const limiter = new RateLimiter(deps.limits, config.rateLimitsEnabled);
+  await app.register(healthRoutes, {
+    deps: { database, redis: deps.redis, isShuttingDown },
+  });
+  await app.register(authRoutes, {
+    cookieSecure: config.cookieSecure,
+    deps: {
+      db: database.db,
+      clock,
+      tokens,
+      passwords: deps.passwords,
+      mailer: deps.mailer ?? new OutboxMailer(database.db, clock, app.log),
+      throttle: new AuthThrottle(limiter, clock),
+      settings: { adminEmails: config.adminEmails, refreshTokenTtlDays: config.refreshTokenTtlDays, publicUrl: config.publicUrl },
+    },
+  });
+  await app.register(meRoutes, { deps: { db: database.db, clock } });
+  const bus = deps.bus ?? new MemoryBus();
+  const draftsDeps = { database, db: database.db, clock, bus };
+  await app.register(draftRoutes, { deps: draftsDeps });
+  await app.register(eventRoutes, { deps: draftsDeps });
+  await app.register(inviteRoutes, { deps: { ...draftsDeps, publicUrl: config.publicUrl } });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(liveRoutes, {
+    deps: {
+      ...draftsDeps,
+      tokens,
+      loadPrincipal: principals.loader,
+      helloTimeoutMs: deps.liveHelloTimeoutMs ?? 5000,
+      maxFramesPerSecond: 20,
+      maxBufferedBytes: 1024 * 1024,
+      presence: deps.presence ?? new MemoryPresenceStore(),
+    },
+  });
+
+  await registerWebApp(app, deps.webRoot);
+  return app;
+}
+
+/** Serves the built single-page app, falling back to index.html for its client-side routes. */
+async function registerWebApp(app: FastifyInstance, webRoot: string | null): Promise<void> {
+  const index = webRoot ? join(webRoot, 'index.html') : null;
+  const hasWeb = index !== null && existsSync(index);
+  if (hasWeb) await app.register(fastifyStatic, { root: webRoot!, wildcard: false, index: false });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const isApi = API_PREFIXES.some((p) => path.startsWith(p));
+    if (!hasWeb || isApi || (request.method !== 'GET' && request.method !== 'HEAD')) return apiNotFound(request, reply);
+    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  });
+}

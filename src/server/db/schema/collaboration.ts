@@ -1,0 +1,131 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { time } from './columns.js';
+import { users } from './identity.js';
+
+/** A thread being written; the row is also the per-draft lock and event-sequence counter. */
+export const drafts = pgTable(
+  'drafts',
+  {
+    id: uuid('id').primaryKey(),
+    title: text('title').notNull(),
+    platform: text('platform').notNull(),
+    status: text('status').notNull().default('draft'),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    ringHolderId: uuid('ring_holder_id')
+      .notNull()
+      .references(() => users.id),
+    segmentCount: integer('segment_count').notNull().default(0),
+    lastServerSeq: integer('last_server_seq').notNull().default(0),
+    createdAt: time('created_at').notNull(),
+    updatedAt: time('updated_at').notNull(),
+    lastActivityAt: time('last_activity_at').notNull(),
+  },
+  (t) => [
+    check('drafts_status_check', sql`${t.status} in ('draft', 'published', 'archived')`),
+    check('drafts_platform_check', sql`${t.platform} in ('x', 'threads', 'bluesky', 'linkedin', 'instagram')`),
+    index('drafts_activity_idx').on(t.lastActivityAt, t.id),
+  ],
+);
+
+/** Who belongs to a draft: its owner and its collaborators. */
+export const draftMembers = pgTable(
+  'draft_members',
+  {
+    draftId: uuid('draft_id')
+      .notNull()
+      .references(() => drafts.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role').notNull(),
+    joinedAt: time('joined_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.draftId, t.userId] }),
+    index('draft_members_user_idx').on(t.userId, t.draftId),
+    check('draft_members_role_check', sql`${t.role} in ('owner', 'collaborator')`),
+  ],
+);
+
+export const segments = pgTable(
+  'segments',
+  {
+    id: uuid('id').primaryKey(),
+    draftId: uuid('draft_id')
+      .notNull()
+      .references(() => drafts.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    content: text('content').notNull(),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: time('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('segments_draft_position_key').on(t.draftId, t.position), index('segments_author_idx').on(t.authorId)],
+);
+
+export const ringPasses = pgTable(
+  'ring_passes',
+  {
+    id: uuid('id').primaryKey(),
+    draftId: uuid('draft_id')
+      .notNull()
+      .references(() => drafts.id, { onDelete: 'cascade' }),
+    fromUserId: uuid('from_user_id').references(() => users.id),
+    toUserId: uuid('to_user_id')
+      .notNull()
+      .references(() => users.id),
+    passedAt: time('passed_at').notNull(),
+  },
+  (t) => [index('ring_passes_draft_idx').on(t.draftId, t.passedAt, t.id)],
+);
+
+export const invites = pgTable(
+  'invites',
+  {
+    id: uuid('id').primaryKey(),
+    draftId: uuid('draft_id')
+      .notNull()
+      .references(() => drafts.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: time('created_at').notNull(),
+    expiresAt: time('expires_at').notNull(),
+    revokedAt: time('revoked_at'),
+    acceptedBy: uuid('accepted_by').references(() => users.id),
+    acceptedAt: time('accepted_at'),
+  },
+  (t) => [uniqueIndex('invites_token_hash_key').on(t.tokenHash), index('invites_draft_idx').on(t.draftId, t.createdAt)],
+);
+
+/** The per-draft append-only log: gapless `server_seq`, written in the same transaction as each change. */
+export const draftEvents = pgTable(
+  'draft_events',
+  {
+    draftId: uuid('draft_id')
+      .notNull()
+      .references(() => drafts.id, { onDelete: 'cascade' }),
+    serverSeq: integer('server_seq').notNull(),
+    type: text('type').notNull(),
+    payload: jsonb('payload').notNull(),
+    actorId: uuid('actor_id').references(() => users.id),
+    clientId: text('client_id'),
+    clientSeq: integer('client_seq'),
+    createdAt: time('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.draftId, t.serverSeq] }),
+    uniqueIndex('draft_events_client_key').on(t.draftId, t.clientId, t.clientSeq),
+  ],
+);
+
+export type DraftRow = typeof drafts.$inferSelect;
+export type DraftMemberRow = typeof draftMembers.$inferSelect;
+export type SegmentRow = typeof segments.$inferSelect;
+export type InviteRow = typeof invites.$inferSelect;
+export type DraftEventRow = typeof draftEvents.$inferSelect;

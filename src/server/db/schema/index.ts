@@ -1,0 +1,3 @@
+export * from './identity.js';
+export * from './platform.js';
+export * from './collaboration.js';

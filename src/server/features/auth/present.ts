@@ -1,0 +1,15 @@
+import type { Session } from '../../../contract/auth.js';
+import type { SessionRow } from '../../db/schema/index.js';
+
+export function presentSession(row: SessionRow, currentSessionId: string): Session {
+  return {
+    id: row.id,
+    current: row.id === currentSessionId,
+    userAgent: row.userAgent,
+    ip: row.ip,
+    deviceName: row.deviceName,
+    platform: row.platform,
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt.toISOString(),
+  };
+}

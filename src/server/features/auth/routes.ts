@@ -1,0 +1,179 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  AuthResponseSchema,
+  ChangePasswordBodySchema,
+  LoginBodySchema,
+  RefreshBodySchema,
+  RegisterBodySchema,
+  ResetConfirmBodySchema,
+  ResetRequestBodySchema,
+  SessionPageSchema,
+  type AuthResponse,
+} from '../../../contract/auth.js';
+import { IdParamsSchema, PageQuerySchema } from '../../../contract/common.js';
+import { BEARER_AUTH, clientContext, NoContentSchema, problemResponses } from '../../platform/http.js';
+import { invalidRefreshToken } from './errors.js';
+import * as auth from './service.js';
+
+/** The httpOnly cookie that carries the web app's refresh token; scoped to the auth endpoints. */
+export const REFRESH_COOKIE = 'onering_rt';
+const COOKIE_PATH = '/v1/auth';
+
+const tags = ['auth'];
+
+/** Identity endpoints: register, login, refresh, logout, sessions, password change and reset. */
+export async function authRoutes(app: FastifyInstance, opts: { deps: auth.AuthDeps; cookieSecure: boolean }) {
+  const { deps } = opts;
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const cookieMaxAge = deps.settings.refreshTokenTtlDays * 24 * 60 * 60;
+
+  function withCookie(reply: FastifyReply, result: AuthResponse): AuthResponse {
+    reply.setCookie(REFRESH_COOKIE, result.refreshToken, {
+      path: COOKIE_PATH,
+      httpOnly: true,
+      secure: opts.cookieSecure,
+      sameSite: 'strict',
+      maxAge: cookieMaxAge,
+    });
+    return result;
+  }
+
+  function clearCookie(reply: FastifyReply): void {
+    reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH, httpOnly: true, secure: opts.cookieSecure, sameSite: 'strict' });
+  }
+
+  function refreshTokenOf(request: FastifyRequest, body: { refreshToken?: string | undefined } | null | undefined): string | undefined {
+    return body?.refreshToken ?? request.cookies[REFRESH_COOKIE];
+  }
+
+  r.post(
+    '/v1/auth/register',
+    {
+      schema: { tags, body: RegisterBodySchema, response: { 201: AuthResponseSchema, ...problemResponses(400, 409, 429) } },
+    },
+    async (request, reply) => {
+      const result = await auth.register(deps, request.body, clientContext(request));
+      return reply.code(201).send(withCookie(reply, result));
+    },
+  );
+
+  r.post(
+    '/v1/auth/login',
+    { schema: { tags, body: LoginBodySchema, response: { 200: AuthResponseSchema, ...problemResponses(400, 401, 429) } } },
+    async (request, reply) => withCookie(reply, await auth.login(deps, request.body, clientContext(request))),
+  );
+
+  r.post(
+    '/v1/auth/refresh',
+    {
+      schema: {
+        tags,
+        description: 'Rotates the refresh token (body, or the httpOnly cookie) and issues a new access token.',
+        body: RefreshBodySchema.nullish(),
+        response: { 200: AuthResponseSchema, ...problemResponses(400, 401) },
+      },
+    },
+    async (request, reply) => {
+      const token = refreshTokenOf(request, request.body);
+      try {
+        if (!token) throw invalidRefreshToken();
+        return withCookie(reply, await auth.refresh(deps, token, clientContext(request)));
+      } catch (error) {
+        clearCookie(reply);
+        throw error;
+      }
+    },
+  );
+
+  r.post(
+    '/v1/auth/logout',
+    {
+      schema: {
+        tags,
+        description: 'Ends the current session: the one of the bearer token, else of the refresh token (body or cookie).',
+        body: RefreshBodySchema.nullish(),
+        response: { 204: NoContentSchema, ...problemResponses(401) },
+      },
+    },
+    async (request, reply) => {
+      clearCookie(reply);
+      const user = await app.resolveUser(request);
+      const token = refreshTokenOf(request, request.body);
+      if (user) await auth.logout(deps, { user });
+      else if (token) await auth.logout(deps, { refreshToken: token });
+      else throw invalidRefreshToken();
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.post(
+    '/v1/auth/logout-all',
+    { onRequest: app.authenticate, schema: { tags, security: BEARER_AUTH, response: { 204: NoContentSchema, ...problemResponses(401) } } },
+    async (request, reply) => {
+      await auth.logoutEverywhere(deps, request.user!);
+      clearCookie(reply);
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.get(
+    '/v1/auth/sessions',
+    {
+      onRequest: app.authenticate,
+      schema: { tags, security: BEARER_AUTH, querystring: PageQuerySchema, response: { 200: SessionPageSchema, ...problemResponses(400, 401) } },
+    },
+    async (request) => auth.listSessions(deps, request.user!, request.query),
+  );
+
+  r.delete(
+    '/v1/auth/sessions/:id',
+    {
+      onRequest: app.authenticate,
+      schema: { tags, security: BEARER_AUTH, params: IdParamsSchema, response: { 204: NoContentSchema, ...problemResponses(400, 401, 404) } },
+    },
+    async (request, reply) => {
+      await auth.revokeSession(deps, request.user!, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.post(
+    '/v1/auth/password',
+    {
+      onRequest: app.authenticate,
+      schema: { tags, security: BEARER_AUTH, body: ChangePasswordBodySchema, response: { 204: NoContentSchema, ...problemResponses(400, 401) } },
+    },
+    async (request, reply) => {
+      await auth.changePassword(deps, request.user!, request.body);
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.post(
+    '/v1/auth/password-reset/request',
+    {
+      schema: {
+        tags,
+        body: ResetRequestBodySchema,
+        response: { 202: z.object({ detail: z.string() }), ...problemResponses(400, 429) },
+      },
+    },
+    async (request, reply) => {
+      await auth.requestPasswordReset(deps, request.body.email, clientContext(request));
+      return reply.code(202).send({ detail: 'If an account exists for this email, a reset link is on its way.' });
+    },
+  );
+
+  r.post(
+    '/v1/auth/password-reset/confirm',
+    {
+      schema: { tags, body: ResetConfirmBodySchema, response: { 204: NoContentSchema, ...problemResponses(400) } },
+    },
+    async (request, reply) => {
+      await auth.confirmPasswordReset(deps, request.body);
+      return reply.code(204).send(null);
+    },
+  );
+}

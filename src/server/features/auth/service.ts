@@ -1,0 +1,254 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { AuthResponse, LoginBody, RegisterBody, SessionPage } from '../../../contract/auth.js';
+import { checkDisplayName } from '../../../contract/display-name.js';
+import type { Db } from '../../db/client.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import type { UserRow } from '../../db/schema/index.js';
+import type { AccessTokens } from '../../platform/access-tokens.js';
+import type { AuthUser } from '../../platform/auth.js';
+import type { Clock } from '../../platform/clock.js';
+import { ValidationError } from '../../platform/errors.js';
+import type { Mailer } from '../../platform/mailer.js';
+import { findUserByEmail, findUserById, insertUser, updateUser } from '../users/repo.js';
+import { presentSelf } from '../users/present.js';
+import * as errors from './errors.js';
+import { passwordProblem } from './password-policy.js';
+import type { PasswordHasher } from './passwords.js';
+import { decodeCursor, pageOf } from '../../platform/cursor.js';
+import { presentSession } from './present.js';
+import * as repo from './repo.js';
+import { hashToken, randomToken } from './secrets.js';
+import type { AuthThrottle } from './throttle.js';
+
+const RESET_TOKEN_TTL_MS = 60 * 60 * 1000;
+
+export type AuthDeps = {
+  db: Db;
+  clock: Clock;
+  tokens: AccessTokens;
+  passwords: PasswordHasher;
+  mailer: Mailer;
+  throttle: AuthThrottle;
+  settings: { adminEmails: readonly string[]; refreshTokenTtlDays: number; publicUrl: string };
+};
+
+/** Where a request came from, recorded on the session it opens or refreshes. */
+export type ClientContext = { ip: string; userAgent: string | null };
+export type Device = { name?: string | undefined; platform?: string | undefined };
+
+function assertAcceptablePassword(password: string, field: string): void {
+  const problem = passwordProblem(password);
+  if (problem) throw errors.weakPassword(field, problem);
+}
+
+function sessionExpiry(deps: AuthDeps, now: Date): Date {
+  return new Date(now.getTime() + deps.settings.refreshTokenTtlDays * 24 * 60 * 60 * 1000);
+}
+
+async function issueRefreshToken(db: Db, sessionId: string, now: Date): Promise<string> {
+  const refreshToken = randomToken(32);
+  await repo.insertRefreshToken(db, {
+    id: uuidv7(),
+    sessionId,
+    tokenHash: hashToken(refreshToken),
+    createdAt: now,
+    rotatedAt: null,
+  });
+  return refreshToken;
+}
+
+async function authResponse(deps: AuthDeps, user: UserRow, sessionId: string, refreshToken: string): Promise<AuthResponse> {
+  const access = await deps.tokens.issue({ userId: user.id, role: user.role as 'user' | 'admin', sessionId });
+  return {
+    user: presentSelf(user),
+    accessToken: access.token,
+    accessTokenExpiresAt: access.expiresAt.toISOString(),
+    refreshToken,
+    sessionId,
+  };
+}
+
+async function openSession(deps: AuthDeps, db: Db, user: UserRow, ctx: ClientContext, device: Device | undefined): Promise<AuthResponse> {
+  const now = deps.clock.now();
+  const session = await repo.insertSession(db, {
+    id: uuidv7(),
+    userId: user.id,
+    userAgent: ctx.userAgent?.slice(0, 512) ?? null,
+    ip: ctx.ip,
+    deviceName: device?.name || null,
+    platform: device?.platform || null,
+    createdAt: now,
+    lastUsedAt: now,
+    expiresAt: sessionExpiry(deps, now),
+  });
+  const refreshToken = await issueRefreshToken(db, session.id, now);
+  return authResponse(deps, user, session.id, refreshToken);
+}
+
+/** Creates an account and signs it in; emails in ADMIN_EMAILS become admins. */
+export async function register(deps: AuthDeps, input: RegisterBody, ctx: ClientContext): Promise<AuthResponse> {
+  await deps.throttle.guard('register', ctx.ip, input.email);
+  assertAcceptablePassword(input.password, 'body.password');
+  let displayName: string | null = null;
+  if (input.displayName !== undefined) {
+    const checked = checkDisplayName(input.displayName);
+    if (!checked.ok) throw new ValidationError([{ path: 'body.displayName', message: checked.message }]);
+    displayName = checked.value;
+  }
+  const passwordHash = await deps.passwords.hash(input.password);
+  const now = deps.clock.now();
+  const role = deps.settings.adminEmails.includes(input.email.toLowerCase()) ? 'admin' : 'user';
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const user = await insertUser(tx, { id: uuidv7(), email: input.email, passwordHash, displayName, role, createdAt: now });
+      return openSession(deps, tx, user, ctx, input.device);
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw errors.emailTaken();
+    throw error;
+  }
+}
+
+/** Signs in with email and password, under the brute-force protection. */
+export async function login(deps: AuthDeps, input: LoginBody, ctx: ClientContext): Promise<AuthResponse> {
+  await deps.throttle.guard('login', ctx.ip, input.email);
+  await deps.throttle.assertLoginAllowed(ctx.ip, input.email);
+  const user = await findUserByEmail(deps.db, input.email);
+  const ok = await deps.passwords.verify(user?.passwordHash ?? null, input.password);
+  if (!user || !ok) {
+    await deps.throttle.recordLoginFailure(ctx.ip, input.email);
+    throw errors.invalidCredentials();
+  }
+  await deps.throttle.recordLoginSuccess(input.email);
+  return deps.db.transaction((tx) => openSession(deps, tx, user, ctx, input.device));
+}
+
+/**
+ * Trades a refresh token for a new pair. A rotated-out token seen again within the leeway is a race
+ * between two tabs (stale, nothing revoked); later it means the token leaked, so the session ends.
+ */
+export async function refresh(deps: AuthDeps, refreshToken: string, ctx: ClientContext): Promise<AuthResponse> {
+  const now = deps.clock.now();
+  const found = await repo.findRefreshToken(deps.db, hashToken(refreshToken));
+  if (!found) throw errors.invalidRefreshToken();
+  const { token, session } = found;
+  if (session.revokedAt || session.expiresAt <= now) throw errors.sessionEnded();
+  if (token.rotatedAt) {
+    if (now.getTime() - token.rotatedAt.getTime() <= errors.REFRESH_REUSE_LEEWAY_MS) throw errors.refreshTokenStale();
+    await repo.revokeSession(deps.db, session.userId, session.id, 'refresh_token_reused', now);
+    throw errors.refreshTokenReused();
+  }
+  const result = await deps.db.transaction(async (tx) => {
+    if (!(await repo.markRotated(tx, token.id, now))) return null;
+    const user = await findUserById(tx, session.userId);
+    if (!user) return null;
+    await repo.touchSession(tx, session.id, {
+      lastUsedAt: now,
+      expiresAt: sessionExpiry(deps, now),
+      ip: ctx.ip,
+      userAgent: ctx.userAgent?.slice(0, 512) ?? session.userAgent,
+    });
+    const next = await issueRefreshToken(tx, session.id, now);
+    return { user, next };
+  });
+  if (!result) throw errors.refreshTokenStale();
+  return authResponse(deps, result.user, session.id, result.next);
+}
+
+/** Ends the session behind an access token or a refresh token. */
+export async function logout(deps: AuthDeps, who: { user: AuthUser } | { refreshToken: string }): Promise<void> {
+  const now = deps.clock.now();
+  if ('user' in who) {
+    await repo.revokeSession(deps.db, who.user.id, who.user.sessionId, 'logout', now);
+    return;
+  }
+  const found = await repo.findRefreshToken(deps.db, hashToken(who.refreshToken));
+  if (!found) throw errors.invalidRefreshToken();
+  await repo.revokeSession(deps.db, found.session.userId, found.session.id, 'logout', now);
+}
+
+export async function logoutEverywhere(deps: AuthDeps, actor: AuthUser): Promise<void> {
+  await repo.revokeSessionsOf(deps.db, actor.id, 'logout_all', deps.clock.now());
+}
+
+export async function listSessions(
+  deps: AuthDeps,
+  actor: AuthUser,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<SessionPage> {
+  const after = page.cursor ? decodeCursor(page.cursor) : null;
+  const rows = await repo.listLiveSessions(deps.db, actor.id, deps.clock.now(), page.limit + 1, after);
+  return pageOf(
+    rows,
+    page.limit,
+    (s) => ({ at: s.createdAt, id: s.id }),
+    (s) => presentSession(s, actor.sessionId),
+  );
+}
+
+export async function revokeSession(deps: AuthDeps, actor: AuthUser, sessionId: string): Promise<void> {
+  const revoked = await repo.revokeSession(deps.db, actor.id, sessionId, 'revoked_by_user', deps.clock.now());
+  if (!revoked) throw errors.sessionNotFound();
+}
+
+/** Changes the password after checking the current one; every other session ends. */
+export async function changePassword(
+  deps: AuthDeps,
+  actor: AuthUser,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  const user = await findUserById(deps.db, actor.id);
+  if (!user || !(await deps.passwords.verify(user.passwordHash, input.currentPassword))) {
+    throw errors.currentPasswordIncorrect();
+  }
+  assertAcceptablePassword(input.newPassword, 'body.newPassword');
+  const passwordHash = await deps.passwords.hash(input.newPassword);
+  const now = deps.clock.now();
+  await deps.db.transaction(async (tx) => {
+    await updateUser(tx, actor.id, { passwordHash }, now);
+    await repo.revokeSessionsOf(tx, actor.id, 'password_changed', now, actor.sessionId);
+  });
+}
+
+/** Mails a one-time reset link when the account exists; answers the same either way. */
+export async function requestPasswordReset(deps: AuthDeps, email: string, ctx: ClientContext): Promise<void> {
+  await deps.throttle.guard('reset', ctx.ip, email);
+  const user = await findUserByEmail(deps.db, email);
+  if (!user) return;
+  const token = randomToken(32);
+  const now = deps.clock.now();
+  const link = `${deps.settings.publicUrl}/reset-password#token=${token}`;
+  await deps.db.transaction(async (tx) => {
+    await repo.insertResetToken(tx, {
+      id: uuidv7(),
+      userId: user.id,
+      tokenHash: hashToken(token),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + RESET_TOKEN_TTL_MS),
+    });
+    await deps.mailer.send(
+      {
+        to: user.email,
+        template: 'password_reset',
+        subject: 'Reset your OneRing password',
+        text: `Someone asked to reset the password of your OneRing account.\n\nTo choose a new one, open this link within an hour:\n${link}\n\nIf it was not you, ignore this mail; nothing changes.`,
+      },
+      tx,
+    );
+  });
+}
+
+/** Sets a new password from a reset token; every session ends and a login lock is lifted. */
+export async function confirmPasswordReset(deps: AuthDeps, input: { token: string; newPassword: string }): Promise<void> {
+  assertAcceptablePassword(input.newPassword, 'body.newPassword');
+  const passwordHash = await deps.passwords.hash(input.newPassword);
+  const now = deps.clock.now();
+  const user = await deps.db.transaction(async (tx) => {
+    const userId = await repo.consumeResetToken(tx, hashToken(input.token), now);
+    if (!userId) return null;
+    await repo.revokeSessionsOf(tx, userId, 'password_reset', now);
+    return updateUser(tx, userId, { passwordHash }, now);
+  });
+  if (!user) throw errors.invalidResetToken();
+  await deps.throttle.unlock(user.email);
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { checkTitle, segmentProblem } from './content.js';
+
+describe('segmentProblem', () => {
+  it('counts grapheme clusters against the platform limit', () => {
+    expect(segmentProblem('é'.normalize('NFD').repeat(280), 'x')).toBeNull();
+    expect(segmentProblem('a'.repeat(281), 'x')).toMatch(/281/);
+    expect(segmentProblem('a'.repeat(500), 'threads')).toBeNull();
+    expect(segmentProblem('a'.repeat(301), 'bluesky')).not.toBeNull();
+  });
+
+  it('keeps line breaks and tabs but refuses other control characters and blank text', () => {
+    expect(segmentProblem('line one\nline two\ttabbed\r\n', 'x')).toBeNull();
+    expect(segmentProblem('bell\u0007', 'x')).not.toBeNull();
+    expect(segmentProblem('sep\u2028', 'x')).not.toBeNull();
+    expect(segmentProblem(' \n\t ', 'x')).not.toBeNull();
+  });
+
+  it('never throws on arbitrary text', () => {
+    let seed = 3;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 1000; i++) {
+      const text = Array.from({ length: Math.floor(random() * 400) }, () => String.fromCodePoint(Math.floor(random() * 0x1ffff))).join('');
+      const problem = segmentProblem(text, 'x');
+      expect(problem === null || typeof problem === 'string').toBe(true);
+    }
+  });
+});
+
+describe('checkTitle', () => {
+  it('trims and bounds titles to one line of 1–200 characters', () => {
+    expect(checkTitle('  Hello  ')).toEqual({ ok: true, value: 'Hello' });
+    expect(checkTitle('').ok).toBe(false);
+    expect(checkTitle('two\nlines').ok).toBe(false);
+    expect(checkTitle('x'.repeat(201)).ok).toBe(false);
+  });
+});

@@ -1,0 +1,74 @@
+import type { Attribution, Collaborator, Draft, RingHistory, Segment } from '../../../contract/drafts.js';
+import type { DraftEvent } from '../../../contract/events.js';
+import type { DraftRow } from '../../db/schema/index.js';
+import { displayNameOf } from '../users/present.js';
+import type { EventView } from '../events/log.js';
+import type { ContributionRow, MemberView, RingPassView, SegmentView } from './repo.js';
+
+export function presentCollaborator(m: MemberView): Collaborator {
+  return {
+    userId: m.userId,
+    displayName: displayNameOf({ id: m.userId, displayName: m.displayName }),
+    role: m.role as Collaborator['role'],
+    joinedAt: m.joinedAt.toISOString(),
+  };
+}
+
+export function presentSegment(s: SegmentView): Segment {
+  return {
+    id: s.id,
+    position: s.position,
+    content: s.content,
+    authorId: s.authorId,
+    authorDisplay: displayNameOf({ id: s.authorId, displayName: s.authorName }),
+    createdAt: s.createdAt.toISOString(),
+  };
+}
+
+export function presentDraft(draft: DraftRow, members: MemberView[], segments: SegmentView[]): Draft {
+  return {
+    id: draft.id,
+    title: draft.title,
+    platform: draft.platform as Draft['platform'],
+    status: draft.status as Draft['status'],
+    ownerId: draft.ownerId,
+    ringHolderId: draft.ringHolderId,
+    collaborators: members.map(presentCollaborator),
+    segments: segments.map(presentSegment),
+    lastServerSeq: draft.lastServerSeq,
+    createdAt: draft.createdAt.toISOString(),
+    updatedAt: draft.updatedAt.toISOString(),
+  };
+}
+
+export function presentEvent(e: EventView): DraftEvent {
+  return {
+    serverSeq: e.serverSeq,
+    type: e.type,
+    payload: e.payload as Record<string, unknown>,
+    actor: e.actorId ? { userId: e.actorId, displayName: displayNameOf({ id: e.actorId, displayName: e.actorName }) } : null,
+    ...(e.clientId !== null ? { clientId: e.clientId } : {}),
+    ...(e.clientSeq !== null ? { clientSeq: e.clientSeq } : {}),
+    createdAt: e.createdAt.toISOString(),
+  };
+}
+
+export function presentRingPass(p: RingPassView): RingHistory['items'][number] {
+  return {
+    from: p.fromUserId ? { userId: p.fromUserId, displayName: displayNameOf({ id: p.fromUserId, displayName: p.fromName }) } : null,
+    to: { userId: p.toUserId, displayName: displayNameOf({ id: p.toUserId, displayName: p.toName }) },
+    passedAt: p.passedAt.toISOString(),
+  };
+}
+
+export function presentAttribution(rows: ContributionRow[]): Attribution {
+  return {
+    contributors: rows.map((r) => ({
+      userId: r.userId,
+      displayName: displayNameOf({ id: r.userId, displayName: r.displayName }),
+      segments: r.segments,
+      firstContributionAt: r.first.toISOString(),
+      lastContributionAt: r.last.toISOString(),
+    })),
+  };
+}

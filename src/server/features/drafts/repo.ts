@@ -1,0 +1,290 @@
+import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Database, Db } from '../../db/client.js';
+import { executePrepared } from '../../db/prepared.js';
+import {
+  draftMembers,
+  drafts,
+  ringPasses,
+  segments,
+  users,
+  type DraftMemberRow,
+  type DraftRow,
+  type SegmentRow,
+} from '../../db/schema/index.js';
+import type { KeysetCursor } from '../../platform/cursor.js';
+
+export async function insertDraft(db: Db, row: DraftRow): Promise<void> {
+  await db.insert(drafts).values(row);
+}
+
+type RawDraftRow = {
+  id: string;
+  title: string;
+  platform: string;
+  status: string;
+  owner_id: string;
+  ring_holder_id: string;
+  segment_count: number;
+  last_server_seq: number;
+  created_at: string | Date;
+  updated_at: string | Date;
+  last_activity_at: string | Date;
+  role: string | null;
+};
+
+/**
+ * Loads a draft with the user's role in it (null when not a member) and locks the draft row until the
+ * transaction ends: every change to a draft starts here. One round trip, as it runs for every append.
+ */
+export async function lockDraftFor(tx: Db, draftId: string, userId: string): Promise<{ draft: DraftRow; role: string | null } | undefined> {
+  const result = await tx.execute(sql`
+    select d.*, m.role from drafts d
+    left join draft_members m on m.draft_id = d.id and m.user_id = ${userId}
+    where d.id = ${draftId}
+    for update of d`);
+  const row = (result as unknown as { rows: RawDraftRow[] }).rows[0];
+  if (!row) return undefined;
+  return {
+    role: row.role,
+    draft: {
+      id: row.id,
+      title: row.title,
+      platform: row.platform,
+      status: row.status,
+      ownerId: row.owner_id,
+      ringHolderId: row.ring_holder_id,
+      segmentCount: Number(row.segment_count),
+      lastServerSeq: Number(row.last_server_seq),
+      createdAt: new Date(row.created_at),
+      updatedAt: new Date(row.updated_at),
+      lastActivityAt: new Date(row.last_activity_at),
+    },
+  };
+}
+
+/** Loads a draft and locks its row until the transaction ends (for changes by people not yet on it). */
+export async function lockDraft(tx: Db, id: string): Promise<DraftRow | undefined> {
+  const [row] = await tx.select().from(drafts).where(eq(drafts.id, id)).for('update');
+  return row;
+}
+
+export async function findDraft(db: Db, id: string): Promise<DraftRow | undefined> {
+  const [row] = await db.select().from(drafts).where(eq(drafts.id, id));
+  return row;
+}
+
+export async function updateDraft(tx: Db, id: string, changes: Partial<DraftRow>): Promise<void> {
+  await tx.update(drafts).set(changes).where(eq(drafts.id, id));
+}
+
+export async function findMember(db: Db, draftId: string, userId: string): Promise<DraftMemberRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(draftMembers)
+    .where(and(eq(draftMembers.draftId, draftId), eq(draftMembers.userId, userId)));
+  return row;
+}
+
+export async function insertMember(tx: Db, row: DraftMemberRow): Promise<void> {
+  await tx.insert(draftMembers).values(row);
+}
+
+export async function deleteMember(tx: Db, draftId: string, userId: string): Promise<void> {
+  await tx.delete(draftMembers).where(and(eq(draftMembers.draftId, draftId), eq(draftMembers.userId, userId)));
+}
+
+export type MemberView = DraftMemberRow & { displayName: string | null };
+
+/** Members of these drafts with their chosen names, owner first, then by joining time. */
+export async function listMembers(db: Db, draftIds: string[]): Promise<MemberView[]> {
+  if (draftIds.length === 0) return [];
+  return db
+    .select({
+      draftId: draftMembers.draftId,
+      userId: draftMembers.userId,
+      role: draftMembers.role,
+      joinedAt: draftMembers.joinedAt,
+      displayName: users.displayName,
+    })
+    .from(draftMembers)
+    .innerJoin(users, eq(users.id, draftMembers.userId))
+    .where(inArray(draftMembers.draftId, draftIds))
+    .orderBy(asc(draftMembers.draftId), desc(draftMembers.role), asc(draftMembers.joinedAt), asc(draftMembers.userId));
+}
+
+export type SegmentView = SegmentRow & { authorName: string | null };
+
+export async function listSegments(db: Db, draftIds: string[]): Promise<SegmentView[]> {
+  if (draftIds.length === 0) return [];
+  return db
+    .select({
+      id: segments.id,
+      draftId: segments.draftId,
+      position: segments.position,
+      content: segments.content,
+      authorId: segments.authorId,
+      createdAt: segments.createdAt,
+      authorName: users.displayName,
+    })
+    .from(segments)
+    .innerJoin(users, eq(users.id, segments.authorId))
+    .where(inArray(segments.draftId, draftIds))
+    .orderBy(asc(segments.draftId), asc(segments.position));
+}
+
+/** The insert of a new segment, to be sent along with its event (see `recordEvent`). */
+export function segmentInsert(row: SegmentRow): SQL {
+  return sql`insert into segments (id, draft_id, position, content, author_id, created_at)
+    values (${row.id}, ${row.draftId}, ${row.position}, ${row.content}, ${row.authorId}, ${row.createdAt.toISOString()})`;
+}
+
+/** Drafts the user owns or collaborates on, most recent activity first, keyset-paginated. */
+export async function listDraftsOf(db: Db, userId: string, limit: number, after: KeysetCursor | null): Promise<DraftRow[]> {
+  const conditions = [eq(draftMembers.userId, userId)];
+  if (after) {
+    conditions.push(
+      or(lt(drafts.lastActivityAt, after.at), and(eq(drafts.lastActivityAt, after.at), lt(drafts.id, after.id)))!,
+    );
+  }
+  const rows = await db
+    .select({ draft: drafts })
+    .from(draftMembers)
+    .innerJoin(drafts, eq(drafts.id, draftMembers.draftId))
+    .where(and(...conditions))
+    .orderBy(desc(drafts.lastActivityAt), desc(drafts.id))
+    .limit(limit);
+  return rows.map((r) => r.draft);
+}
+
+export async function insertRingPass(
+  tx: Db,
+  row: { id: string; draftId: string; fromUserId: string | null; toUserId: string; passedAt: Date },
+): Promise<void> {
+  await tx.insert(ringPasses).values(row);
+}
+
+export type RingPassView = {
+  id: string;
+  fromUserId: string | null;
+  fromName: string | null;
+  toUserId: string;
+  toName: string | null;
+  passedAt: Date;
+};
+
+export async function listRingPasses(
+  db: Db,
+  draftId: string,
+  limit: number,
+  after: KeysetCursor | null,
+): Promise<RingPassView[]> {
+  const fromUser = sql<string | null>`(select display_name from users where users.id = ${ringPasses.fromUserId})`;
+  const toUser = sql<string | null>`(select display_name from users where users.id = ${ringPasses.toUserId})`;
+  const conditions = [eq(ringPasses.draftId, draftId)];
+  if (after) {
+    conditions.push(
+      or(gt(ringPasses.passedAt, after.at), and(eq(ringPasses.passedAt, after.at), gt(ringPasses.id, after.id)))!,
+    );
+  }
+  return db
+    .select({
+      id: ringPasses.id,
+      fromUserId: ringPasses.fromUserId,
+      fromName: fromUser.as('from_name'),
+      toUserId: ringPasses.toUserId,
+      toName: toUser.as('to_name'),
+      passedAt: ringPasses.passedAt,
+    })
+    .from(ringPasses)
+    .where(and(...conditions))
+    .orderBy(asc(ringPasses.passedAt), asc(ringPasses.id))
+    .limit(limit);
+}
+
+export type ContributionRow = { userId: string; displayName: string | null; segments: number; first: Date; last: Date };
+
+/** Segments written per author with their first and last contribution. */
+export async function contributions(db: Db, draftId: string): Promise<ContributionRow[]> {
+  const rows = await db
+    .select({
+      userId: segments.authorId,
+      displayName: users.displayName,
+      segments: sql<number>`count(*)::int`,
+      first: sql<string>`min(${segments.createdAt})`,
+      last: sql<string>`max(${segments.createdAt})`,
+    })
+    .from(segments)
+    .innerJoin(users, eq(users.id, segments.authorId))
+    .where(eq(segments.draftId, draftId))
+    .groupBy(segments.authorId, users.displayName)
+    .orderBy(sql`count(*) desc`, sql`min(${segments.createdAt}) asc`, asc(segments.authorId));
+  return rows.map((r) => ({ ...r, first: new Date(r.first), last: new Date(r.last) }));
+}
+
+/** What `appendSegmentAtomically` found, and whether it wrote. */
+export type AppendOutcome =
+  | { found: false }
+  | { found: true; written: boolean; platform: string; status: string; ringHolderId: string; role: string | null; position: number; serverSeq: number };
+
+/**
+ * The append hot path as one statement in its own implicit transaction: lock the draft, check that the author
+ * is a member holding the ring on an editable draft whose platform accepts the text, then write the segment,
+ * bump the counters and log the event — or write nothing. Under the row lock, concurrent appends to one draft
+ * queue up and each sees the counters its predecessor left, so positions and `server_seq` stay dense.
+ * It answers what it found either way so the caller can explain a refusal.
+ */
+const APPEND_SEGMENT_SQL = `
+  with d as (
+    select d.id, d.platform, d.status, d.ring_holder_id, d.segment_count, d.last_server_seq, m.role
+    from drafts d left join draft_members m on m.draft_id = d.id and m.user_id = $2::uuid
+    where d.id = $1::uuid
+    for update of d
+  ), ok as (
+    select * from d
+    where role is not null and status = 'draft' and ring_holder_id = $2::uuid
+      and platform = any(string_to_array($6::text, ','))
+  ), seg as (
+    insert into segments (id, draft_id, position, content, author_id, created_at)
+    select $3::uuid, id, segment_count, $4::text, $2::uuid, $7::timestamptz from ok
+  ), upd as (
+    update drafts set segment_count = ok.segment_count + 1, last_server_seq = ok.last_server_seq + 1,
+      updated_at = $7::timestamptz, last_activity_at = $7::timestamptz
+    from ok where drafts.id = ok.id
+  ), ev as (
+    insert into draft_events (draft_id, server_seq, type, payload, actor_id, created_at)
+    select id, last_server_seq + 1, 'segment.appended',
+      jsonb_build_object('segment', jsonb_build_object(
+        'id', $3::text, 'position', segment_count, 'content', $4::text,
+        'authorId', $2::text, 'authorDisplay', $5::text, 'createdAt', $7::text)),
+      $2::uuid, $7::timestamptz
+    from ok
+  )
+  select d.platform, d.status, d.ring_holder_id, d.role, d.segment_count, d.last_server_seq, exists (select 1 from ok) as written
+  from d`;
+
+export async function appendSegmentAtomically(
+  database: Database,
+  input: { segmentId: string; draftId: string; authorId: string; authorDisplay: string; content: string; acceptingPlatforms: string[]; now: Date },
+): Promise<AppendOutcome> {
+  const rows = await executePrepared<Record<string, unknown>>(database, 'append_segment', APPEND_SEGMENT_SQL, [
+    input.draftId,
+    input.authorId,
+    input.segmentId,
+    input.content,
+    input.authorDisplay,
+    input.acceptingPlatforms.join(','),
+    input.now.toISOString(),
+  ]);
+  const row = rows[0];
+  if (!row) return { found: false };
+  return {
+    found: true,
+    written: row.written === true,
+    platform: String(row.platform),
+    status: String(row.status),
+    ringHolderId: String(row.ring_holder_id),
+    role: (row.role as string | null) ?? null,
+    position: Number(row.segment_count),
+    serverSeq: Number(row.last_server_seq) + 1,
+  };
+}

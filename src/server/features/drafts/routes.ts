@@ -1,0 +1,129 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { IdParamsSchema, PageQuerySchema } from '../../../contract/common.js';
+import {
+  AddCollaboratorBodySchema,
+  AppendSegmentBodySchema,
+  AttributionSchema,
+  CollaboratorSchema,
+  CreateDraftBodySchema,
+  DraftPageSchema,
+  DraftSchema,
+  PassRingBodySchema,
+  PassRingResultSchema,
+  RenameDraftBodySchema,
+  RingHistorySchema,
+  SegmentSchema,
+} from '../../../contract/drafts.js';
+import { BEARER_AUTH, NoContentSchema, problemResponses } from '../../platform/http.js';
+import * as drafts from './service.js';
+
+const tags = ['drafts'];
+const MemberParamsSchema = z.object({ id: z.uuid(), userId: z.uuid() });
+
+/** Drafts, segments, the ring, collaborators and attribution. */
+export async function draftRoutes(app: FastifyInstance, opts: { deps: drafts.DraftsDeps }) {
+  const { deps } = opts;
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const auth = { onRequest: app.authenticate };
+  const schema = { tags, security: BEARER_AUTH };
+
+  r.post(
+    '/v1/drafts',
+    { ...auth, schema: { ...schema, body: CreateDraftBodySchema, response: { 201: DraftSchema, ...problemResponses(400, 401) } } },
+    async (request, reply) => reply.code(201).send(await drafts.createDraft(deps, request.user!, request.body)),
+  );
+
+  r.get(
+    '/v1/drafts',
+    { ...auth, schema: { ...schema, querystring: PageQuerySchema, response: { 200: DraftPageSchema, ...problemResponses(400, 401) } } },
+    async (request) => drafts.listDrafts(deps, request.user!, request.query),
+  );
+
+  r.get(
+    '/v1/drafts/:id',
+    { ...auth, schema: { ...schema, params: IdParamsSchema, response: { 200: DraftSchema, ...problemResponses(400, 401, 404) } } },
+    async (request) => drafts.getDraft(deps, request.user!, request.params.id),
+  );
+
+  r.patch(
+    '/v1/drafts/:id',
+    {
+      ...auth,
+      schema: { ...schema, params: IdParamsSchema, body: RenameDraftBodySchema, response: { 200: DraftSchema, ...problemResponses(400, 401, 403, 404, 409) } },
+    },
+    async (request) => drafts.renameDraft(deps, request.user!, request.params.id, request.body.title),
+  );
+
+  r.post(
+    '/v1/drafts/:id/publish',
+    { ...auth, schema: { ...schema, params: IdParamsSchema, response: { 200: DraftSchema, ...problemResponses(400, 401, 403, 404, 409) } } },
+    async (request) => drafts.closeDraft(deps, request.user!, request.params.id, 'published'),
+  );
+
+  r.post(
+    '/v1/drafts/:id/archive',
+    { ...auth, schema: { ...schema, params: IdParamsSchema, response: { 200: DraftSchema, ...problemResponses(400, 401, 403, 404, 409) } } },
+    async (request) => drafts.closeDraft(deps, request.user!, request.params.id, 'archived'),
+  );
+
+  r.post(
+    '/v1/drafts/:id/segments',
+    {
+      ...auth,
+      schema: { ...schema, params: IdParamsSchema, body: AppendSegmentBodySchema, response: { 201: SegmentSchema, ...problemResponses(400, 401, 403, 404, 409) } },
+    },
+    async (request, reply) => reply.code(201).send(await drafts.appendSegment(deps, request.user!, request.params.id, request.body.content)),
+  );
+
+  r.post(
+    '/v1/drafts/:id/ring/pass',
+    {
+      ...auth,
+      schema: { ...schema, params: IdParamsSchema, body: PassRingBodySchema, response: { 200: PassRingResultSchema, ...problemResponses(400, 401, 403, 404, 409, 422) } },
+    },
+    async (request) => drafts.passRing(deps, request.user!, request.params.id, request.body.toUserId),
+  );
+
+  r.get(
+    '/v1/drafts/:id/ring/history',
+    {
+      ...auth,
+      schema: { ...schema, params: IdParamsSchema, querystring: PageQuerySchema, response: { 200: RingHistorySchema, ...problemResponses(400, 401, 404) } },
+    },
+    async (request) => drafts.ringHistory(deps, request.user!, request.params.id, request.query),
+  );
+
+  r.post(
+    '/v1/drafts/:id/collaborators',
+    {
+      ...auth,
+      schema: { ...schema, params: IdParamsSchema, body: AddCollaboratorBodySchema, response: { 201: CollaboratorSchema, ...problemResponses(400, 401, 403, 404, 409) } },
+    },
+    async (request, reply) => reply.code(201).send(await drafts.addCollaborator(deps, request.user!, request.params.id, request.body.userId)),
+  );
+
+  r.delete(
+    '/v1/drafts/:id/collaborators/:userId',
+    {
+      ...auth,
+      schema: {
+        ...schema,
+        description: 'The owner removes a collaborator; a collaborator may remove themself (leave).',
+        params: MemberParamsSchema,
+        response: { 204: NoContentSchema, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await drafts.removeCollaborator(deps, request.user!, request.params.id, request.params.userId);
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.get(
+    '/v1/drafts/:id/attribution',
+    { ...auth, schema: { ...schema, params: IdParamsSchema, response: { 200: AttributionSchema, ...problemResponses(400, 401, 404) } } },
+    async (request) => drafts.attribution(deps, request.user!, request.params.id),
+  );
+}

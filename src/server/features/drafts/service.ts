@@ -1,0 +1,278 @@
+import { v7 as uuidv7 } from 'uuid';
+import { PLATFORMS, type Platform } from '../../../contract/constants.js';
+import type { Attribution, CreateDraftBody, Draft, DraftPage, RingHistory, Segment } from '../../../contract/drafts.js';
+import type { Database, Db } from '../../db/client.js';
+import type { DraftMemberRow, DraftRow } from '../../db/schema/index.js';
+import type { AuthUser } from '../../platform/auth.js';
+import type { Bus } from '../../platform/bus.js';
+import type { Clock } from '../../platform/clock.js';
+import { decodeCursor, pageOf } from '../../platform/cursor.js';
+import { recordEvent } from '../events/log.js';
+import { findUserById } from '../users/repo.js';
+import { displayNameOf } from '../users/present.js';
+import { checkTitle, segmentProblem, segmentProblems } from './content.js';
+import * as errors from './errors.js';
+import { assertEditable, assertHoldsRing, assertMember, assertOwner } from './policy.js';
+import { presentAttribution, presentDraft, presentRingPass, presentSegment } from './present.js';
+import * as repo from './repo.js';
+
+export type DraftsDeps = { database: Database; db: Db; clock: Clock; bus: Bus };
+
+/** The bus topic on which a draft's committed changes are announced (message: its `lastServerSeq`). */
+export const draftTopic = (draftId: string) => `draft:${draftId}`;
+
+/**
+ * Announces that a draft's log now reaches `lastServerSeq`. Only a doorbell: listeners read the log itself,
+ * so a failed publish delays live updates until the next one and loses nothing.
+ */
+export async function announceChange(deps: Pick<DraftsDeps, 'bus'>, draftId: string, lastServerSeq: number): Promise<void> {
+  await deps.bus.publish(draftTopic(draftId), String(lastServerSeq)).catch(() => undefined);
+}
+
+/** A locked draft and the actor's membership, inside one transaction. */
+export type DraftScope = { tx: Db; draft: DraftRow; member: Pick<DraftMemberRow, 'role'>; now: Date };
+
+/**
+ * Runs a change to one draft: locks its row (so positions and server sequence numbers are assigned one
+ * change at a time), checks the actor belongs to it (404 otherwise), and commits or rolls back as a whole.
+ */
+export async function changeDraft<T>(deps: DraftsDeps, actor: AuthUser, draftId: string, work: (scope: DraftScope) => Promise<T>): Promise<T> {
+  let draft: DraftRow | undefined;
+  const result = await deps.db.transaction(async (tx) => {
+    const locked = await repo.lockDraftFor(tx, draftId, actor.id);
+    if (!locked) throw errors.draftNotFound();
+    const member = locked.role ? { role: locked.role } : null;
+    assertMember(member);
+    draft = locked.draft;
+    return work({ tx, draft, member, now: deps.clock.now() });
+  });
+  if (draft) await announceChange(deps, draftId, draft.lastServerSeq);
+  return result;
+}
+
+function requireTitle(raw: string): string {
+  const checked = checkTitle(raw);
+  if (!checked.ok) throw errors.invalidField('body.title', checked.message);
+  return checked.value;
+}
+
+function requireContent(content: string, platform: Platform): void {
+  const problem = segmentProblem(content, platform);
+  if (problem) throw errors.invalidField('body.content', problem);
+}
+
+/** The draft as members see it. */
+export async function loadDraftView(db: Db, draft: DraftRow): Promise<Draft> {
+  const [members, segments] = await Promise.all([repo.listMembers(db, [draft.id]), repo.listSegments(db, [draft.id])]);
+  return presentDraft(draft, members, segments);
+}
+
+async function viewAfter(deps: DraftsDeps, draftId: string): Promise<Draft> {
+  const draft = await repo.findDraft(deps.db, draftId);
+  if (!draft) throw errors.draftNotFound();
+  return loadDraftView(deps.db, draft);
+}
+
+async function insertSegmentWithEvent(tx: Db, draft: DraftRow, author: AuthUser, content: string, now: Date) {
+  const segment = { id: uuidv7(), draftId: draft.id, position: draft.segmentCount, content, authorId: author.id, createdAt: now };
+  const view = presentSegment({ ...segment, authorName: author.displayName });
+  await recordEvent(
+    tx,
+    draft,
+    {
+      type: 'segment.appended',
+      payload: { segment: view },
+      actorId: author.id,
+      draftChanges: { segmentCount: draft.segmentCount + 1 },
+      alongside: [repo.segmentInsert(segment)],
+    },
+    now,
+  );
+  return view;
+}
+
+/** Creates a draft whose creator is owner and ring holder, with an optional first segment. */
+export async function createDraft(deps: DraftsDeps, actor: AuthUser, input: CreateDraftBody): Promise<Draft> {
+  const title = requireTitle(input.title);
+  if (input.initialSegment !== undefined) requireContent(input.initialSegment, input.platform);
+  const now = deps.clock.now();
+  const draft: DraftRow = {
+    id: uuidv7(),
+    title,
+    platform: input.platform,
+    status: 'draft',
+    ownerId: actor.id,
+    ringHolderId: actor.id,
+    segmentCount: 0,
+    lastServerSeq: 0,
+    createdAt: now,
+    updatedAt: now,
+    lastActivityAt: now,
+  };
+  await deps.db.transaction(async (tx) => {
+    await repo.insertDraft(tx, draft);
+    await repo.insertMember(tx, { draftId: draft.id, userId: actor.id, role: 'owner', joinedAt: now });
+    await recordEvent(tx, draft, { type: 'draft.created', payload: { title, platform: input.platform }, actorId: actor.id }, now);
+    if (input.initialSegment !== undefined) {
+      await insertSegmentWithEvent(tx, draft, actor, input.initialSegment, now);
+    }
+  });
+  await announceChange(deps, draft.id, draft.lastServerSeq);
+  return viewAfter(deps, draft.id);
+}
+
+export async function getDraft(deps: DraftsDeps, actor: AuthUser, draftId: string): Promise<Draft> {
+  const draft = await repo.findDraft(deps.db, draftId);
+  if (!draft) throw errors.draftNotFound();
+  assertMember(await repo.findMember(deps.db, draftId, actor.id));
+  return loadDraftView(deps.db, draft);
+}
+
+/** Drafts I own or collaborate on, most recent activity first. */
+export async function listDrafts(deps: DraftsDeps, actor: AuthUser, page: { limit: number; cursor?: string | undefined }): Promise<DraftPage> {
+  const after = page.cursor ? decodeCursor(page.cursor) : null;
+  const rows = await repo.listDraftsOf(deps.db, actor.id, page.limit + 1, after);
+  const ids = rows.slice(0, page.limit).map((d) => d.id);
+  const [members, segments] = await Promise.all([repo.listMembers(deps.db, ids), repo.listSegments(deps.db, ids)]);
+  return pageOf(
+    rows,
+    page.limit,
+    (d) => ({ at: d.lastActivityAt, id: d.id }),
+    (d) =>
+      presentDraft(
+        d,
+        members.filter((m) => m.draftId === d.id),
+        segments.filter((s) => s.draftId === d.id),
+      ),
+  );
+}
+
+export async function renameDraft(deps: DraftsDeps, actor: AuthUser, draftId: string, rawTitle: string): Promise<Draft> {
+  await changeDraft(deps, actor, draftId, async ({ tx, draft, member, now }) => {
+    assertOwner(member);
+    assertEditable(draft);
+    const title = requireTitle(rawTitle);
+    await recordEvent(tx, draft, { type: 'draft.renamed', payload: { title }, actorId: actor.id, draftChanges: { title } }, now);
+  });
+  return viewAfter(deps, draftId);
+}
+
+/** Publishes or archives: both end editing for good. */
+export async function closeDraft(deps: DraftsDeps, actor: AuthUser, draftId: string, status: 'published' | 'archived'): Promise<Draft> {
+  await changeDraft(deps, actor, draftId, async ({ tx, draft, member, now }) => {
+    assertOwner(member);
+    assertEditable(draft);
+    await recordEvent(tx, draft, { type: `draft.${status}`, payload: { status }, actorId: actor.id, draftChanges: { status } }, now);
+  });
+  return viewAfter(deps, draftId);
+}
+
+/** Appends the next segment; only the ring holder may, positions stay dense under any concurrency. */
+export async function appendSegment(deps: DraftsDeps, actor: AuthUser, draftId: string, content: string): Promise<Segment> {
+  const now = deps.clock.now();
+  const segment = { id: uuidv7(), draftId, content, authorId: actor.id, createdAt: now };
+  const authorDisplay = displayNameOf(actor);
+  const problems = segmentProblems(content);
+  const outcome = await repo.appendSegmentAtomically(deps.database, {
+    segmentId: segment.id,
+    draftId,
+    authorId: actor.id,
+    authorDisplay,
+    content,
+    acceptingPlatforms: PLATFORMS.filter((p) => problems[p] === null),
+    now,
+  });
+  if (!outcome.found) throw errors.draftNotFound();
+  if (!outcome.written) {
+    // Nothing was written: explain why, in the order a reader expects.
+    assertMember(outcome.role ? { role: outcome.role } : null);
+    assertHoldsRing(outcome, actor.id);
+    requireContent(content, outcome.platform as Platform);
+    throw new Error('the append was refused for a reason the checks above do not know');
+  }
+  await announceChange(deps, draftId, outcome.serverSeq);
+  return presentSegment({ ...segment, position: outcome.position, authorName: actor.displayName });
+}
+
+async function moveRing(scope: DraftScope, fromUserId: string | null, toUserId: string, actorId: string): Promise<void> {
+  const { tx, draft, now } = scope;
+  await repo.insertRingPass(tx, { id: uuidv7(), draftId: draft.id, fromUserId, toUserId, passedAt: now });
+  await recordEvent(
+    tx,
+    draft,
+    { type: 'ring.passed', payload: { fromUserId, toUserId, passedAt: now.toISOString() }, actorId, draftChanges: { ringHolderId: toUserId } },
+    now,
+  );
+}
+
+/** Passes the ring from its holder to another owner or collaborator. */
+export async function passRing(deps: DraftsDeps, actor: AuthUser, draftId: string, toUserId: string) {
+  return changeDraft(deps, actor, draftId, async (scope) => {
+    assertHoldsRing(scope.draft, actor.id);
+    if (toUserId === actor.id) throw errors.ringAlreadyHeld();
+    if (!(await repo.findMember(scope.tx, draftId, toUserId))) throw errors.ringTargetNotMember();
+    await moveRing(scope, actor.id, toUserId, actor.id);
+    return { ringHolderId: toUserId, passedAt: scope.now.toISOString() };
+  });
+}
+
+export async function ringHistory(
+  deps: DraftsDeps,
+  actor: AuthUser,
+  draftId: string,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<RingHistory> {
+  assertMember(await repo.findMember(deps.db, draftId, actor.id));
+  const after = page.cursor ? decodeCursor(page.cursor) : null;
+  const rows = await repo.listRingPasses(deps.db, draftId, page.limit + 1, after);
+  return pageOf(rows, page.limit, (p) => ({ at: p.passedAt, id: p.id }), presentRingPass);
+}
+
+/** Adds a member by user id (owner only); used by invites too. */
+export async function joinDraft(scope: DraftScope, user: { id: string; displayName: string | null }, actorId: string, via: 'added' | 'invite') {
+  const { tx, draft, now } = scope;
+  await repo.insertMember(tx, { draftId: draft.id, userId: user.id, role: 'collaborator', joinedAt: now });
+  await recordEvent(
+    tx,
+    draft,
+    {
+      type: 'collaborator.joined',
+      payload: { userId: user.id, displayName: displayNameOf(user), role: 'collaborator', joinedAt: now.toISOString(), via },
+      actorId,
+    },
+    now,
+  );
+  return { userId: user.id, displayName: displayNameOf(user), role: 'collaborator' as const, joinedAt: now.toISOString() };
+}
+
+export async function addCollaborator(deps: DraftsDeps, actor: AuthUser, draftId: string, userId: string) {
+  return changeDraft(deps, actor, draftId, async (scope) => {
+    assertOwner(scope.member);
+    assertEditable(scope.draft);
+    const user = await findUserById(scope.tx, userId);
+    if (!user) throw errors.userNotFound();
+    if (await repo.findMember(scope.tx, draftId, userId)) throw errors.alreadyCollaborator();
+    return joinDraft(scope, user, actor.id, 'added');
+  });
+}
+
+/** The owner removes a collaborator, or a collaborator leaves; a departing ring holder hands the ring back to the owner. */
+export async function removeCollaborator(deps: DraftsDeps, actor: AuthUser, draftId: string, userId: string): Promise<void> {
+  await changeDraft(deps, actor, draftId, async (scope) => {
+    const { tx, draft, member, now } = scope;
+    const leaving = userId === actor.id;
+    if (!leaving) assertOwner(member);
+    assertEditable(draft);
+    const target = leaving ? member : await repo.findMember(tx, draftId, userId);
+    if (!target) throw errors.collaboratorNotFound();
+    if (target.role === 'owner') throw errors.ownerCannotLeave();
+    await repo.deleteMember(tx, draftId, userId);
+    await recordEvent(tx, draft, { type: 'collaborator.left', payload: { userId, reason: leaving ? 'left' : 'removed' }, actorId: actor.id }, now);
+    if (draft.ringHolderId === userId) await moveRing(scope, userId, draft.ownerId, actor.id);
+  });
+}
+
+export async function attribution(deps: DraftsDeps, actor: AuthUser, draftId: string): Promise<Attribution> {
+  assertMember(await repo.findMember(deps.db, draftId, actor.id));
+  return presentAttribution(await repo.contributions(deps.db, draftId));
+}

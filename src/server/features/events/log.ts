@@ -1,0 +1,100 @@
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { draftEvents, users, type DraftEventRow, type DraftRow } from '../../db/schema/index.js';
+
+/** Draft columns a change may set, with their SQL names. */
+const DRAFT_COLUMNS = {
+  title: 'title',
+  status: 'status',
+  ringHolderId: 'ring_holder_id',
+  segmentCount: 'segment_count',
+  lastServerSeq: 'last_server_seq',
+  lastActivityAt: 'last_activity_at',
+  updatedAt: 'updated_at',
+} as const;
+type DraftChanges = Partial<Pick<DraftRow, keyof typeof DRAFT_COLUMNS>>;
+
+function sqlValue(value: unknown): unknown {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+/**
+ * What one change records. `draftChanges` are written to the draft row in the same UPDATE; `alongside` are
+ * further writes of the change (such as the new segment) sent in the same statement.
+ */
+export type NewEvent = {
+  type: string;
+  payload: Record<string, unknown>;
+  actorId: string | null;
+  clientId?: string;
+  clientSeq?: number;
+  draftChanges?: DraftChanges;
+  alongside?: SQL[];
+};
+
+/**
+ * Appends an event to a locked draft's log: the next gapless `server_seq`, the draft's counter and activity
+ * time, in the caller's transaction. `draft` must come from the lock and is advanced in place. It is one
+ * hand-written statement (data-modifying CTEs): this runs for every change, and round trips and query
+ * building dominated its cost.
+ */
+export async function recordEvent(tx: Db, draft: DraftRow, event: NewEvent, now: Date): Promise<DraftEventRow> {
+  const serverSeq = draft.lastServerSeq + 1;
+  const changes: DraftChanges = { ...event.draftChanges, lastServerSeq: serverSeq, lastActivityAt: now, updatedAt: now };
+  const assignments = sql.join(
+    Object.entries(changes).map(([key, value]) => sql`${sql.identifier(DRAFT_COLUMNS[key as keyof DraftChanges])} = ${sqlValue(value)}`),
+    sql`, `,
+  );
+  const writes = [...(event.alongside ?? []), sql`update drafts set ${assignments} where id = ${draft.id}`];
+  const ctes = sql.join(
+    writes.map((w, i) => sql`${sql.raw(`w${i}`)} as (${w})`),
+    sql`, `,
+  );
+  const row: DraftEventRow = {
+    draftId: draft.id,
+    serverSeq,
+    type: event.type,
+    payload: event.payload,
+    actorId: event.actorId,
+    clientId: event.clientId ?? null,
+    clientSeq: event.clientSeq ?? null,
+    createdAt: now,
+  };
+  await tx.execute(sql`with ${ctes}
+    insert into draft_events (draft_id, server_seq, type, payload, actor_id, client_id, client_seq, created_at)
+    values (${row.draftId}, ${serverSeq}, ${row.type}, ${JSON.stringify(row.payload)}::jsonb, ${row.actorId}, ${row.clientId}, ${row.clientSeq}, ${now.toISOString()})`);
+  Object.assign(draft, changes);
+  return row;
+}
+
+export type EventView = DraftEventRow & { actorName: string | null };
+
+const eventColumns = {
+  draftId: draftEvents.draftId,
+  serverSeq: draftEvents.serverSeq,
+  type: draftEvents.type,
+  payload: draftEvents.payload,
+  actorId: draftEvents.actorId,
+  clientId: draftEvents.clientId,
+  clientSeq: draftEvents.clientSeq,
+  createdAt: draftEvents.createdAt,
+  actorName: sql<string | null>`(select display_name from users where ${users.id} = ${draftEvents.actorId})`,
+};
+
+/** Events after `since`, in order. */
+export async function listEvents(db: Db, draftId: string, since: number, limit: number): Promise<EventView[]> {
+  return db
+    .select(eventColumns)
+    .from(draftEvents)
+    .where(and(eq(draftEvents.draftId, draftId), gt(draftEvents.serverSeq, since)))
+    .orderBy(asc(draftEvents.serverSeq))
+    .limit(limit);
+}
+
+export async function findClientEvent(db: Db, draftId: string, clientId: string, clientSeq: number): Promise<EventView | undefined> {
+  const [row] = await db
+    .select(eventColumns)
+    .from(draftEvents)
+    .where(and(eq(draftEvents.draftId, draftId), eq(draftEvents.clientId, clientId), eq(draftEvents.clientSeq, clientSeq)));
+  return row;
+}

@@ -1,0 +1,58 @@
+import { CLIENT_EVENT_PAYLOADS, CLIENT_EVENT_TYPES, type AppendEventBody, type DraftEvent, type EventList } from '../../../contract/events.js';
+import type { AuthUser } from '../../platform/auth.js';
+import { AppError, ValidationError } from '../../platform/errors.js';
+import { draftNotFound, invalidField } from '../drafts/errors.js';
+import { assertEditable, assertMember } from '../drafts/policy.js';
+import { presentEvent } from '../drafts/present.js';
+import { findDraft, findMember } from '../drafts/repo.js';
+import { changeDraft, type DraftsDeps } from '../drafts/service.js';
+import { findClientEvent, listEvents as readEvents, recordEvent } from './log.js';
+
+export const unknownEventType = (type: string) =>
+  new AppError(400, 'unknown_event_type', `Unknown event type "${type}". Known types: ${CLIENT_EVENT_TYPES.join(', ')}.`, {
+    errors: [{ path: 'body.type', message: `Use one of: ${CLIENT_EVENT_TYPES.join(', ')}.` }],
+    fields: { knownTypes: CLIENT_EVENT_TYPES },
+  });
+
+/** The log after `since`, in order, with where it ends now. */
+export async function listEvents(deps: DraftsDeps, actor: AuthUser, draftId: string, since: number, limit: number): Promise<EventList> {
+  const draft = await findDraft(deps.db, draftId);
+  if (!draft) throw draftNotFound();
+  assertMember(await findMember(deps.db, draftId, actor.id));
+  const rows = await readEvents(deps.db, draftId, since, limit);
+  return { events: rows.map(presentEvent), lastServerSeq: draft.lastServerSeq };
+}
+
+/**
+ * Appends a typed client event. `(clientId, clientSeq)` identifies it: a retry answers the stored event
+ * (`created: false`) instead of writing it twice.
+ */
+export async function appendClientEvent(
+  deps: DraftsDeps,
+  actor: AuthUser,
+  draftId: string,
+  input: AppendEventBody,
+): Promise<{ event: DraftEvent; created: boolean }> {
+  const schema = CLIENT_EVENT_PAYLOADS[input.type as keyof typeof CLIENT_EVENT_PAYLOADS];
+  if (!schema) throw unknownEventType(input.type);
+  const parsed = schema.safeParse(input.payload);
+  if (!parsed.success) {
+    throw new ValidationError(parsed.error.issues.map((i) => ({ path: ['body', 'payload', ...i.path.map(String)].join('.'), message: i.message })));
+  }
+  const payload = parsed.data;
+  return changeDraft(deps, actor, draftId, async ({ tx, draft, now }) => {
+    const existing = await findClientEvent(tx, draftId, input.clientId, input.clientSeq);
+    if (existing) return { event: presentEvent(existing), created: false };
+    assertEditable(draft);
+    if (payload.position !== undefined && payload.position >= draft.segmentCount) {
+      throw invalidField('body.payload.position', 'There is no segment at this position.');
+    }
+    const row = await recordEvent(
+      tx,
+      draft,
+      { type: input.type, payload, actorId: actor.id, clientId: input.clientId, clientSeq: input.clientSeq },
+      now,
+    );
+    return { event: presentEvent({ ...row, actorName: actor.displayName }), created: true };
+  });
+}

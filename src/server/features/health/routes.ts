@@ -1,0 +1,79 @@
+import { sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { Database } from '../../db/client.js';
+import { AppError } from '../../platform/errors.js';
+import { problemResponses } from '../../platform/http.js';
+
+const tags = ['operations'];
+
+export type HealthDeps = { database: Database; redis: Redis | null; isShuttingDown: () => boolean };
+
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await work();
+  return { value, ms: Math.round((performance.now() - started) * 100) / 100 };
+}
+
+/** Liveness, readiness and a database probe for operators and load balancers. */
+export async function healthRoutes(app: FastifyInstance, opts: { deps: HealthDeps }) {
+  const { database, redis } = opts.deps;
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get('/healthz', { schema: { tags, response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({
+    status: 'ok' as const,
+  }));
+
+  r.get(
+    '/readyz',
+    {
+      schema: {
+        tags,
+        response: { 200: z.object({ status: z.literal('ready'), database: z.string(), redis: z.string() }), ...problemResponses(503) },
+      },
+    },
+    async () => {
+      if (opts.deps.isShuttingDown()) throw new AppError(503, 'shutting_down', 'This instance is shutting down.');
+      try {
+        await database.db.execute(sql`select 1`);
+      } catch {
+        throw new AppError(503, 'database_unavailable', 'The database does not answer.');
+      }
+      if (redis) {
+        try {
+          await redis.ping();
+        } catch {
+          throw new AppError(503, 'redis_unavailable', 'Redis does not answer.');
+        }
+      }
+      return { status: 'ready' as const, database: database.kind, redis: redis ? 'ok' : 'not configured' };
+    },
+  );
+
+  r.get(
+    '/v1/health/db',
+    {
+      schema: {
+        tags,
+        response: {
+          200: z.object({ status: z.literal('ok'), driver: z.string(), latencyMs: z.number(), tables: z.array(z.string()) }),
+          ...problemResponses(503),
+        },
+      },
+    },
+    async () => {
+      try {
+        const { value, ms } = await timed(() =>
+          database.db.execute(
+            sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+          ),
+        );
+        return { status: 'ok' as const, driver: database.kind, latencyMs: ms, tables: ((value as { rows: Array<{ table_name: string }> }).rows).map((row) => row.table_name) };
+      } catch {
+        throw new AppError(503, 'database_unavailable', 'The database does not answer.');
+      }
+    },
+  );
+}

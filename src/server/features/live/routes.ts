@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { WebSocket } from 'ws';
+import { IdParamsSchema } from '../../../contract/common.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { BEARER_AUTH, problemResponses } from '../../platform/http.js';
+import { assertMember } from '../drafts/policy.js';
+import { findMember } from '../drafts/repo.js';
+import { CLOSE } from './close-codes.js';
+import { broadcastPresence, LiveConnection, type LiveDeps } from './connection.js';
+
+const PresenceUserSchema = z.object({
+  userId: z.uuid(),
+  displayName: z.string(),
+  state: z.enum(['viewing', 'typing']),
+  position: z.number().int().nullable(),
+});
+const SWEEP_INTERVAL_MS = 5_000;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Drops expired presence on the drafts this instance serves and tells their viewers (runs every 5 s). */
+    sweepPresence(): Promise<void>;
+  }
+}
+
+/**
+ * `GET /v1/drafts/:id/live`: the WebSocket that streams a draft's events. The first frame is
+ * `{ type: "hello", accessToken, since }`; see docs/api.md for the protocol and close codes.
+ */
+export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opts: { deps: LiveDeps }) {
+  const connections = new Set<LiveConnection>();
+
+  app.get(
+    '/v1/drafts/:id/live',
+    { websocket: true, schema: { hide: true } },
+    (socket: WebSocket, request) => {
+      const params = IdParamsSchema.safeParse(request.params);
+      if (!params.success) return socket.close(CLOSE.NOT_FOUND, 'no such draft');
+      const connection = new LiveConnection(opts.deps, socket, params.data.id);
+      connections.add(connection);
+      socket.on('close', () => connections.delete(connection));
+    },
+  );
+
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/v1/drafts/:id/presence',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['live'],
+        security: BEARER_AUTH,
+        description: 'Who is viewing or typing on the draft now, for clients without a live connection.',
+        params: IdParamsSchema,
+        response: { 200: z.object({ users: z.array(PresenceUserSchema) }), ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      assertMember(await findMember(opts.deps.db, request.params.id, request.user!.id));
+      return { users: await broadcastPresence(opts.deps, request.params.id, true) };
+    },
+  );
+
+  async function sweepPresence(): Promise<void> {
+    const drafts = new Set([...connections].map((c) => c.draft));
+    for (const draftId of drafts) await broadcastPresence(opts.deps, draftId, true);
+  }
+  app.decorate('sweepPresence', sweepPresence);
+  const sweeper = setInterval(() => void sweepPresence().catch(() => undefined), SWEEP_INTERVAL_MS);
+  sweeper.unref();
+  app.addHook('onClose', async () => clearInterval(sweeper));
+
+  // On shutdown every client is told to come back (to any instance) and resume from its last serverSeq.
+  app.addHook('preClose', async () => {
+    for (const connection of connections) connection.close(CLOSE.GOING_AWAY, 'server restarting; reconnect with since');
+  });
+});

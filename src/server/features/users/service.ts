@@ -1,0 +1,23 @@
+import type { User } from '../../../contract/auth.js';
+import { checkDisplayName } from '../../../contract/display-name.js';
+import type { Db } from '../../db/client.js';
+import type { AuthUser } from '../../platform/auth.js';
+import type { Clock } from '../../platform/clock.js';
+import { NotFoundError, ValidationError } from '../../platform/errors.js';
+import { presentSelf } from './present.js';
+import { updateUser } from './repo.js';
+
+export type UsersDeps = { db: Db; clock: Clock };
+
+/** Sets the display name (trimmed, 1–50 characters, no control characters); null restores the default. */
+export async function updateProfile(deps: UsersDeps, actor: AuthUser, input: { displayName: string | null }): Promise<User> {
+  let displayName: string | null = null;
+  if (input.displayName !== null) {
+    const checked = checkDisplayName(input.displayName);
+    if (!checked.ok) throw new ValidationError([{ path: 'body.displayName', message: checked.message }]);
+    displayName = checked.value;
+  }
+  const row = await updateUser(deps.db, actor.id, { displayName }, deps.clock.now());
+  if (!row) throw new NotFoundError();
+  return presentSelf(row);
+}

@@ -1,0 +1,77 @@
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Role } from '../../contract/auth.js';
+import type { AccessTokens } from './access-tokens.js';
+import { ForbiddenError, UnauthorizedError } from './errors.js';
+
+/** The signed-in user of a request, loaded fresh so revocations and role changes apply at once. */
+export type AuthUser = {
+  id: string;
+  email: string;
+  displayName: string | null;
+  role: Role;
+  createdAt: Date;
+  sessionId: string;
+};
+
+/** Loads the user behind a live session, or null when the session is revoked or unknown. */
+export type PrincipalLoader = (userId: string, sessionId: string) => Promise<AuthUser | null>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: AuthUser | null;
+  }
+  interface FastifyInstance {
+    /** onRequest hook: requires a valid access token for a live session. */
+    authenticate: onRequestAsyncHookHandler;
+    /** onRequest hook: requires a signed-in user with this account role. */
+    requireRole(role: Role): onRequestAsyncHookHandler;
+    /** Resolves the bearer token if one is sent; null when absent, throws when it is bad. */
+    resolveUser(request: FastifyRequest): Promise<AuthUser | null>;
+  }
+}
+
+function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header);
+  if (!match?.[1]) throw new UnauthorizedError('invalid_token', 'The Authorization header must be "Bearer <token>".');
+  return match[1];
+}
+
+/** Bearer authentication and role checks for every route that asks for them. */
+export const authPlugin = fp(async function auth(
+  app: FastifyInstance,
+  opts: { tokens: AccessTokens; loadPrincipal: PrincipalLoader },
+) {
+  app.decorateRequest('user', null);
+
+  async function resolveUser(request: FastifyRequest): Promise<AuthUser | null> {
+    const token = bearerToken(request);
+    if (token === null) return null;
+    const outcome = await opts.tokens.verify(token);
+    if (!outcome.ok) {
+      throw outcome.reason === 'expired'
+        ? new UnauthorizedError('token_expired', 'The access token has expired; refresh it.')
+        : new UnauthorizedError('invalid_token', 'The access token is not valid.');
+    }
+    const user = await opts.loadPrincipal(outcome.claims.userId, outcome.claims.sessionId);
+    if (!user) throw new UnauthorizedError('session_revoked', 'This session has ended; sign in again.');
+    request.user = user;
+    return user;
+  }
+
+  const authenticate: onRequestAsyncHookHandler = async (request) => {
+    const user = await resolveUser(request);
+    if (!user) throw new UnauthorizedError('unauthorized', 'Sign in to do this: send "Authorization: Bearer <token>".');
+  };
+
+  app.decorate('resolveUser', resolveUser);
+  app.decorate('authenticate', authenticate);
+  app.decorate('requireRole', (role: Role): onRequestAsyncHookHandler => {
+    return async function requireRole(request, reply) {
+      await authenticate.call(app, request, reply);
+      if (request.user?.role !== role) throw new ForbiddenError('forbidden', `This needs the ${role} role.`);
+    };
+  });
+});

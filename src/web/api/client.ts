@@ -1,0 +1,178 @@
+import type { AuthResponse, SessionPage, User } from '../../contract/auth.js';
+import type { Problem } from '../../contract/common.js';
+import type { Collaborator, Draft, DraftPage, Invite, InvitePreview, RingHistory, Segment } from '../../contract/drafts.js';
+import type { DraftEvent, EventList } from '../../contract/events.js';
+
+/** A failed API call, carrying the server's problem+json so forms can show field errors. */
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail);
+  }
+  get code(): string {
+    return this.problem.code;
+  }
+  /** The message for one field (`body.email` → `email`), if the server named it. */
+  fieldError(field: string): string | undefined {
+    return this.problem.errors?.find((e) => e.path === `body.${field}` || e.path === field)?.message;
+  }
+}
+
+type Listener = (auth: AuthResponse | null) => void;
+
+/**
+ * The typed API client. The access token lives only in this object's memory; the refresh token only in
+ * the httpOnly cookie, so a 401 is answered by one silent refresh (shared by concurrent calls) and a retry.
+ */
+export class ApiClient {
+  private accessToken: string | null = null;
+  private refreshing: Promise<AuthResponse | null> | null = null;
+  private listener: Listener = () => undefined;
+
+  onAuthChange(listener: Listener): void {
+    this.listener = listener;
+  }
+
+  private setAuth(auth: AuthResponse | null): void {
+    this.accessToken = auth?.accessToken ?? null;
+    this.listener(auth);
+  }
+
+  private async send(method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.accessToken) headers.authorization = `Bearer ${this.accessToken}`;
+    return fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  }
+
+  private async parse<T>(res: Response): Promise<T> {
+    if (res.status === 204) return undefined as T;
+    const data = (await res.json().catch(() => null)) as unknown;
+    if (!res.ok) {
+      const problem = (data as Problem | null) ?? {
+        type: 'about:blank',
+        title: res.statusText,
+        status: res.status,
+        detail: 'The server answered in a way we did not expect.',
+        code: 'unexpected_response',
+        requestId: res.headers.get('x-request-id') ?? '',
+      };
+      throw new ApiError(problem);
+    }
+    return data as T;
+  }
+
+  /** Calls the API; on an expired or missing access token it refreshes once and retries. */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res = await this.send(method, path, body);
+    if (res.status === 401 && !path.startsWith('/v1/auth/')) {
+      const renewed = await this.refresh();
+      if (renewed) res = await this.send(method, path, body);
+    }
+    return this.parse<T>(res);
+  }
+
+  /** A usable access token for the live channel, refreshing first when there is none. */
+  async currentAccessToken(): Promise<string | null> {
+    return this.accessToken ?? (await this.refresh())?.accessToken ?? null;
+  }
+
+  /** Trades the cookie for a new access token; null when signed out. Concurrent callers share one call. */
+  refresh(): Promise<AuthResponse | null> {
+    this.refreshing ??= this.doRefresh().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async doRefresh(attempt = 0): Promise<AuthResponse | null> {
+    try {
+      const auth = await this.parse<AuthResponse>(await this.send('POST', '/v1/auth/refresh', {}));
+      this.setAuth(auth);
+      return auth;
+    } catch (error) {
+      // Another tab rotated the cookie a moment ago; its new cookie is already ours, so try once more.
+      if (error instanceof ApiError && error.code === 'refresh_token_stale' && attempt === 0) {
+        await new Promise((r) => setTimeout(r, 250));
+        return this.doRefresh(1);
+      }
+      this.setAuth(null);
+      return null;
+    }
+  }
+
+  async register(input: { email: string; password: string; displayName?: string }): Promise<AuthResponse> {
+    const auth = await this.request<AuthResponse>('POST', '/v1/auth/register', { ...input, device: browserDevice() });
+    this.setAuth(auth);
+    return auth;
+  }
+
+  async login(input: { email: string; password: string }): Promise<AuthResponse> {
+    const auth = await this.request<AuthResponse>('POST', '/v1/auth/login', { ...input, device: browserDevice() });
+    this.setAuth(auth);
+    return auth;
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await this.request<void>('POST', '/v1/auth/logout', {});
+    } finally {
+      this.setAuth(null);
+    }
+  }
+
+  async logoutEverywhere(): Promise<void> {
+    try {
+      await this.request<void>('POST', '/v1/auth/logout-all');
+    } finally {
+      this.setAuth(null);
+    }
+  }
+
+  me = () => this.request<User>('GET', '/v1/me');
+  updateMe = (displayName: string | null) => this.request<User>('PATCH', '/v1/me', { displayName });
+  changePassword = (currentPassword: string, newPassword: string) =>
+    this.request<void>('POST', '/v1/auth/password', { currentPassword, newPassword });
+  sessions = () => this.request<SessionPage>('GET', '/v1/auth/sessions?limit=100');
+  revokeSession = (id: string) => this.request<void>('DELETE', `/v1/auth/sessions/${encodeURIComponent(id)}`);
+  requestReset = (email: string) => this.request<{ detail: string }>('POST', '/v1/auth/password-reset/request', { email });
+  confirmReset = (token: string, newPassword: string) =>
+    this.request<void>('POST', '/v1/auth/password-reset/confirm', { token, newPassword });
+
+  drafts = (cursor?: string) => this.request<DraftPage>('GET', `/v1/drafts?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+  draft = (id: string) => this.request<Draft>('GET', `/v1/drafts/${id}`);
+  createDraft = (input: { title: string; platform: string; initialSegment?: string }) => this.request<Draft>('POST', '/v1/drafts', input);
+  renameDraft = (id: string, title: string) => this.request<Draft>('PATCH', `/v1/drafts/${id}`, { title });
+  publishDraft = (id: string) => this.request<Draft>('POST', `/v1/drafts/${id}/publish`);
+  archiveDraft = (id: string) => this.request<Draft>('POST', `/v1/drafts/${id}/archive`);
+  appendSegment = (id: string, content: string) => this.request<Segment>('POST', `/v1/drafts/${id}/segments`, { content });
+  passRing = (id: string, toUserId: string) => this.request<{ ringHolderId: string; passedAt: string }>('POST', `/v1/drafts/${id}/ring/pass`, { toUserId });
+  ringHistory = (id: string) => this.request<RingHistory>('GET', `/v1/drafts/${id}/ring/history?limit=100`);
+  addCollaborator = (id: string, userId: string) => this.request<Collaborator>('POST', `/v1/drafts/${id}/collaborators`, { userId });
+  removeCollaborator = (id: string, userId: string) => this.request<void>('DELETE', `/v1/drafts/${id}/collaborators/${userId}`);
+  invites = (id: string) => this.request<{ items: Invite[]; nextCursor: string | null }>('GET', `/v1/drafts/${id}/invites?limit=100`);
+  createInvite = (id: string, expiresInHours?: number) =>
+    this.request<{ id: string; token: string; url: string; expiresAt: string }>('POST', `/v1/drafts/${id}/invites`, expiresInHours ? { expiresInHours } : {});
+  revokeInvite = (id: string, inviteId: string) => this.request<void>('DELETE', `/v1/drafts/${id}/invites/${inviteId}`);
+  previewInvite = (token: string) => this.request<InvitePreview>('GET', `/v1/invites/${encodeURIComponent(token)}/preview`);
+  acceptInvite = (token: string) => this.request<Draft>('POST', '/v1/invites/accept', { token });
+  events = (id: string, since = 0) => this.request<EventList>('GET', `/v1/drafts/${id}/events?since=${since}&limit=1000`);
+  addComment = (id: string, clientId: string, clientSeq: number, text: string, position?: number) =>
+    this.request<DraftEvent>('POST', `/v1/drafts/${id}/events`, {
+      type: 'comment.added',
+      clientId,
+      clientSeq,
+      payload: position === undefined ? { text } : { text, position },
+    });
+}
+
+function browserDevice(): { name: string; platform: string } {
+  const ua = navigator.userAgent;
+  const browser = /Firefox\//.test(ua) ? 'Firefox' : /Edg\//.test(ua) ? 'Edge' : /Chrom/.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : 'Browser';
+  const os = /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Mac OS/.test(ua) ? 'macOS' : /Windows/.test(ua) ? 'Windows' : /Linux/.test(ua) ? 'Linux' : 'web';
+  return { name: `${browser} on ${os}`, platform: 'web' };
+}
+
+export const api = new ApiClient();

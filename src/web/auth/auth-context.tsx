@@ -1,0 +1,40 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { User } from '../../contract/auth.js';
+import { api } from '../api/client.js';
+
+type AuthState = { status: 'loading' } | { status: 'signed-out' } | { status: 'signed-in'; user: User; sessionId: string };
+
+const AuthContext = createContext<{ state: AuthState; setUser(user: User): void } | null>(null);
+
+/** Holds who is signed in; on load it asks the server once, using the httpOnly refresh cookie. */
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<AuthState>({ status: 'loading' });
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    api.onAuthChange((auth) => {
+      if (auth) setState({ status: 'signed-in', user: auth.user, sessionId: auth.sessionId });
+      else {
+        setState({ status: 'signed-out' });
+        queryClient.clear();
+      }
+    });
+    void api.refresh();
+  }, [queryClient]);
+
+  const value = useMemo(
+    () => ({
+      state,
+      setUser: (user: User) => setState((s) => (s.status === 'signed-in' ? { ...s, user } : s)),
+    }),
+    [state],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth() {
+  const value = useContext(AuthContext);
+  if (!value) throw new Error('useAuth needs an AuthProvider');
+  return value;
+}

@@ -1,0 +1,140 @@
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useRef, useState, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { PLATFORM_LIMITS, PLATFORMS, type Platform } from '../../contract/constants.js';
+import type { Draft } from '../../contract/drafts.js';
+import { api } from '../api/client.js';
+import { useAuth } from '../auth/auth-context.js';
+import { Field, FormError, fieldError } from '../components/form.js';
+
+export const PLATFORM_NAMES: Record<Platform, string> = {
+  x: 'X',
+  threads: 'Threads',
+  bluesky: 'Bluesky',
+  linkedin: 'LinkedIn',
+  instagram: 'Instagram',
+};
+
+function CreateDraftDialog({ onClose }: { onClose(): void }) {
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [title, setTitle] = useState('');
+  const [platform, setPlatform] = useState<Platform>('x');
+  const [first, setFirst] = useState('');
+  const create = useMutation({
+    mutationFn: () => api.createDraft({ title, platform, ...(first.trim() ? { initialSegment: first } : {}) }),
+    onSuccess: (draft) => {
+      void queryClient.invalidateQueries({ queryKey: ['drafts'] });
+      navigate(`/drafts/${draft.id}`);
+    },
+  });
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    create.mutate();
+  }
+  return (
+    <div className="dialog-backdrop" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <div className="card dialog" role="dialog" aria-modal="true" aria-labelledby="new-draft-title">
+        <h2 id="new-draft-title">New draft</h2>
+        <form onSubmit={submit} noValidate>
+          <Field label="Title" autoFocus value={title} onChange={(e) => setTitle(e.target.value)} error={fieldError(create.error, 'title')} />
+          <div className="field">
+            <label htmlFor="new-draft-platform">Platform</label>
+            <select id="new-draft-platform" value={platform} onChange={(e) => setPlatform(e.target.value as Platform)}>
+              {PLATFORMS.map((p) => (
+                <option key={p} value={p}>
+                  {PLATFORM_NAMES[p]} ({PLATFORM_LIMITS[p]} characters per post)
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="new-draft-first">First post (optional)</label>
+            <textarea id="new-draft-first" rows={3} value={first} onChange={(e) => setFirst(e.target.value)} />
+            {fieldError(create.error, 'content') && (
+              <p className="field-error" role="alert">
+                {fieldError(create.error, 'content')}
+              </p>
+            )}
+          </div>
+          <FormError error={create.error} fields={['title', 'content', 'platform']} />
+          <div className="row">
+            <button type="submit" disabled={create.isPending}>
+              Create draft
+            </button>
+            <button type="button" className="secondary" onClick={onClose}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      </div>
+    </div>
+  );
+}
+
+function DraftCard({ draft, userId }: { draft: Draft; userId: string }) {
+  const holder = draft.collaborators.find((c) => c.userId === draft.ringHolderId);
+  const mine = draft.ringHolderId === userId && draft.status === 'draft';
+  return (
+    <li className="card draft-card" data-testid="draft-card">
+      <div>
+        <Link to={`/drafts/${draft.id}`} className="draft-link">
+          {draft.title}
+        </Link>
+        {mine && <span className="badge ring">◯ Your turn</span>}
+        {draft.status !== 'draft' && <span className="badge">{draft.status}</span>}
+        <p className="muted">
+          {PLATFORM_NAMES[draft.platform]} · {draft.segments.length} {draft.segments.length === 1 ? 'post' : 'posts'} ·{' '}
+          {draft.collaborators.length} {draft.collaborators.length === 1 ? 'writer' : 'writers'}
+          {!mine && draft.status === 'draft' && holder ? ` · ring with ${holder.displayName}` : ''}
+        </p>
+      </div>
+    </li>
+  );
+}
+
+export function DraftsPage() {
+  const { state } = useAuth();
+  const [creating, setCreating] = useState(false);
+  const opener = useRef<HTMLButtonElement>(null);
+  const drafts = useInfiniteQuery({
+    queryKey: ['drafts'],
+    queryFn: ({ pageParam }) => api.drafts(pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  if (state.status !== 'signed-in') return null;
+  const items = drafts.data?.pages.flatMap((p) => p.items) ?? [];
+
+  return (
+    <div className="stack">
+      <div className="row spread">
+        <h1>Your drafts</h1>
+        <button type="button" ref={opener} onClick={() => setCreating(true)}>
+          New draft
+        </button>
+      </div>
+      {drafts.isPending && <p role="status">Loading…</p>}
+      <FormError error={drafts.error} />
+      {drafts.isSuccess && items.length === 0 && <p>No drafts yet. Start one and invite someone to write it with you.</p>}
+      <ul className="draft-list" aria-label="Drafts">
+        {items.map((d) => (
+          <DraftCard key={d.id} draft={d} userId={state.user.id} />
+        ))}
+      </ul>
+      {drafts.hasNextPage && (
+        <button type="button" className="secondary" onClick={() => drafts.fetchNextPage()} disabled={drafts.isFetchingNextPage}>
+          Show more
+        </button>
+      )}
+      {creating && (
+        <CreateDraftDialog
+          onClose={() => {
+            setCreating(false);
+            opener.current?.focus();
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { buildApp } from '../../src/server/app.js';
+import { loadConfig, type Config } from '../../src/server/config.js';
+import { createPasswordHasher, type PasswordHasher } from '../../src/server/features/auth/passwords.js';
+import type { PresenceStore } from '../../src/server/features/live/presence.js';
+import type { Bus } from '../../src/server/platform/bus.js';
+import { ManualClock } from '../../src/server/platform/clock.js';
+import { MemoryLimitStore, RedisLimitStore, type LimitStore } from '../../src/server/platform/limits.js';
+import { createLogger } from '../../src/server/platform/observability.js';
+import { generateSigningKeys, type SigningKeys } from '../../src/server/platform/signing-keys.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export const TEST_START = '2026-03-01T09:00:00.000Z';
+
+/** Every JSON line the app logged during one test. */
+export class LogSink extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter((l) => l.length > 0));
+    done();
+  }
+  get records(): Array<Record<string, unknown>> {
+    return this.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+}
+
+export type AppOptions = {
+  config?: Partial<Config>;
+  passwords?: PasswordHasher;
+  /** Routes a test adds before the app is ready (slow or failing handlers). */
+  extend?: (app: FastifyInstance) => void;
+  /** Share counters with another instance (same Redis prefix or the same memory store). */
+  limits?: LimitStore;
+  /** The fan-out bus; in-process and private to the app when not given. */
+  bus?: Bus;
+  liveHelloTimeoutMs?: number;
+  presence?: PresenceStore;
+};
+
+export type TestApp = { app: FastifyInstance; clock: ManualClock; logs: LogSink; limits: LimitStore };
+
+/**
+ * Sets up one database per test file (PGlite, or PostgreSQL when DATABASE_URL is set) and a fresh app
+ * per test with a manual clock, its own rate-limit counters (memory, or Redis when REDIS_URL is set)
+ * and captured logs. Tables are emptied between tests.
+ */
+export function useTestApp(defaults: AppOptions = {}) {
+  let db: TestDatabase;
+  let passwords: PasswordHasher;
+  let keys: SigningKeys;
+  const redis: Redis | null = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL) : null;
+  const opened: FastifyInstance[] = [];
+  const ctx = {
+    current: undefined as unknown as TestApp,
+    get app() {
+      return ctx.current.app;
+    },
+    get clock() {
+      return ctx.current.clock;
+    },
+    get logs() {
+      return ctx.current.logs;
+    },
+    get database() {
+      return db.database;
+    },
+    get databaseUrl() {
+      return db.url;
+    },
+    /** A store of counters shared by every app given it: two instances on one Redis (or one memory map). */
+    sharedLimits(clock: ManualClock): LimitStore {
+      return redis
+        ? new RedisLimitStore(redis, clock, `onering:test:${randomBytes(6).toString('hex')}:`)
+        : new MemoryLimitStore(clock);
+    },
+    /** Builds another app instance on the same database. */
+    async build(options: AppOptions = {}, clock = new ManualClock(TEST_START)): Promise<TestApp> {
+      const logs = new LogSink();
+      const limits = options.limits ?? defaults.limits ?? ctx.sharedLimits(clock);
+      const config = {
+        ...loadConfig({ NODE_ENV: 'test', RATE_LIMITS: 'off', PUBLIC_URL: 'http://onering.test', COOKIE_SECURE: 'true' }),
+        ...defaults.config,
+        ...options.config,
+      };
+      const app = await buildApp({
+        config,
+        database: db.database,
+        redis,
+        clock,
+        limits,
+        signingKeys: keys,
+        passwords: options.passwords ?? defaults.passwords ?? passwords,
+        logger: createLogger('info', logs),
+        webRoot: null,
+        ...(options.bus ? { bus: options.bus } : {}),
+        ...(options.liveHelloTimeoutMs ? { liveHelloTimeoutMs: options.liveHelloTimeoutMs } : {}),
+        ...(options.presence ? { presence: options.presence } : {}),
+      });
+      (options.extend ?? defaults.extend)?.(app);
+      await app.ready();
+      opened.push(app);
+      return { app, clock, logs, limits };
+    },
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    passwords = await createPasswordHasher();
+    keys = generateSigningKeys();
+  }, 60_000);
+
+  beforeEach(async () => {
+    await db.truncate();
+    ctx.current = await ctx.build();
+  });
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((a) => a.close()));
+  });
+
+  afterAll(async () => {
+    await redis?.quit();
+    await db?.destroy();
+  });
+
+  return ctx;
+}

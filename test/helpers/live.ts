@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+
+export type Frame = { type: string; [key: string]: unknown };
+
+/** A live-channel client over `injectWS` that keeps every frame and how the socket closed. */
+export class LiveClient {
+  readonly frames: Frame[] = [];
+  closed: { code: number; reason: string } | null = null;
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => this.frames.push(JSON.parse(String(data)) as Frame));
+    socket.on('close', (code, reason) => (this.closed = { code, reason: String(reason) }));
+  }
+
+  static async open(app: FastifyInstance, draftId: string): Promise<LiveClient> {
+    return new LiveClient(await app.injectWS(`/v1/drafts/${draftId}/live`));
+  }
+
+  send(frame: unknown): void {
+    this.socket.send(JSON.stringify(frame));
+  }
+
+  hello(accessToken: string, since = 0): void {
+    this.send({ type: 'hello', accessToken, since });
+  }
+
+  /** Server sequence numbers of the events received so far. */
+  get seqs(): number[] {
+    return this.frames.filter((f) => f.type === 'event').map((f) => (f.event as { serverSeq: number }).serverSeq);
+  }
+
+  close(): void {
+    this.socket.terminate();
+  }
+}
+
+/** The users of the last presence frame a client received. */
+export function lastPresence(client: LiveClient): Array<{ userId: string; state: string; position: number | null }> | undefined {
+  const frames = client.frames.filter((f) => f.type === 'presence');
+  return frames.at(-1)?.users as Array<{ userId: string; state: string; position: number | null }> | undefined;
+}

@@ -1,0 +1,122 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLOSE } from '../../src/server/features/live/close-codes.js';
+import { addCollaborator, call, createDraft, registerUser } from '../helpers/api.js';
+import { useTestApp } from '../helpers/app.js';
+import { LiveClient } from '../helpers/live.js';
+
+const t = useTestApp();
+const clients: LiveClient[] = [];
+afterEach(() => clients.splice(0).forEach((c) => c.close()));
+
+async function open(draftId: string, app = t.app) {
+  const client = await LiveClient.open(app, draftId);
+  clients.push(client);
+  return client;
+}
+
+const append = (token: string, draftId: string, content: string) =>
+  call(t.app, 'POST', `/v1/drafts/${draftId}/segments`, { token, body: { content } });
+
+describe('the live channel', () => {
+  it('answers ready, replays the log after since, then streams new events', async () => {
+    const owner = await registerUser(t.app);
+    const draft = await createDraft(t.app, owner, { initialSegment: 'one' });
+    await append(owner.accessToken, draft.id, 'two');
+    const live = await open(draft.id);
+    live.hello(owner.accessToken, 1);
+    await expect.poll(() => live.seqs).toEqual([2, 3]);
+    expect(live.frames[0]).toEqual({ type: 'ready', lastServerSeq: 3 });
+    expect(live.frames.find((f) => f.type === 'event')).toMatchObject({ type: 'event', event: { serverSeq: 2, type: 'segment.appended', payload: { segment: { content: 'one' } } } });
+    await append(owner.accessToken, draft.id, 'three');
+    await expect.poll(() => live.seqs).toEqual([2, 3, 4]);
+  });
+
+  it('delivers every event exactly once, in order, when appends commit during the replay', async () => {
+    const owner = await registerUser(t.app);
+    const draft = await createDraft(t.app, owner);
+    for (let i = 0; i < 30; i++) await append(owner.accessToken, draft.id, `before ${i}`);
+    const live = await open(draft.id);
+    const during = Promise.all(Array.from({ length: 30 }, (_, i) => append(owner.accessToken, draft.id, `during ${i}`)));
+    live.hello(owner.accessToken, 0);
+    await during;
+    await expect.poll(() => live.seqs.length, { timeout: 10_000 }).toBe(61);
+    expect(live.seqs).toEqual(Array.from({ length: 61 }, (_, i) => i + 1));
+  });
+
+  it('resumes after a reconnect from since, with nothing lost or repeated', async () => {
+    const owner = await registerUser(t.app);
+    const draft = await createDraft(t.app, owner);
+    const first = await open(draft.id);
+    first.hello(owner.accessToken, 0);
+    await expect.poll(() => first.seqs).toEqual([1]);
+    first.close();
+    await append(owner.accessToken, draft.id, 'while away');
+    const second = await open(draft.id);
+    second.hello(owner.accessToken, 1);
+    await expect.poll(() => second.seqs).toEqual([2]);
+  });
+
+  it('closes with 4401 for a bad token, 4404 for a draft the user may not see, 4400 for a bad first frame', async () => {
+    const owner = await registerUser(t.app);
+    const stranger = await registerUser(t.app);
+    const draft = await createDraft(t.app, owner);
+    const bad = await open(draft.id);
+    bad.hello('not-a-token');
+    await expect.poll(() => bad.closed?.code).toBe(CLOSE.UNAUTHORIZED);
+    const foreign = await open(draft.id);
+    foreign.hello(stranger.accessToken);
+    await expect.poll(() => foreign.closed?.code).toBe(CLOSE.NOT_FOUND);
+    expect(foreign.frames).toEqual([]);
+    const garbled = await open(draft.id);
+    garbled.socket.send('hello?');
+    await expect.poll(() => garbled.closed?.code).toBe(CLOSE.BAD_FRAME);
+  });
+
+  it('closes with 4408 when no hello comes in time', async () => {
+    const { app } = await t.build({ liveHelloTimeoutMs: 100 });
+    const owner = await registerUser(app);
+    const draft = await createDraft(app, owner);
+    const silent = await open(draft.id, app);
+    await expect.poll(() => silent.closed?.code).toBe(CLOSE.HELLO_TIMEOUT);
+  });
+
+  it('closes with 4403 when the user is removed while connected, after telling them', async () => {
+    const owner = await registerUser(t.app);
+    const sam = await registerUser(t.app);
+    const draft = await createDraft(t.app, owner);
+    await addCollaborator(t.app, owner, draft.id, sam);
+    const live = await open(draft.id);
+    live.hello(sam.accessToken);
+    await expect.poll(() => live.seqs).toEqual([1, 2]);
+    await call(t.app, 'DELETE', `/v1/drafts/${draft.id}/collaborators/${sam.user.id}`, { token: owner.accessToken });
+    await expect.poll(() => live.closed?.code).toBe(CLOSE.FORBIDDEN);
+    expect(live.seqs).toEqual([1, 2, 3]);
+  });
+
+  it('closes with 4429 a client that sends too fast', async () => {
+    const owner = await registerUser(t.app);
+    const draft = await createDraft(t.app, owner);
+    const live = await open(draft.id);
+    live.hello(owner.accessToken);
+    for (let i = 0; i < 30; i++) live.send({ type: 'ping' });
+    await expect.poll(() => live.closed?.code).toBe(CLOSE.TOO_FAST);
+  });
+});
+
+describe('access token expiry on a long connection', () => {
+  it('closes with 4401 at expiry unless a fresh token arrives in an auth frame', async () => {
+    const owner = await registerUser(t.app);
+    const draft = await createDraft(t.app, owner);
+    // The tokens below expire 150 ms after the connections check them.
+    t.clock.advance(15 * 60 * 1000 - 150);
+    const renewed = (await call(t.app, 'POST', '/v1/auth/refresh', { body: { refreshToken: owner.refreshToken } })).json();
+    const keeps = await open(draft.id);
+    const lapses = await open(draft.id);
+    keeps.hello(owner.accessToken);
+    lapses.hello(owner.accessToken);
+    await expect.poll(() => keeps.seqs).toEqual([1]);
+    keeps.send({ type: 'auth', accessToken: renewed.accessToken });
+    await expect.poll(() => lapses.closed?.code).toBe(CLOSE.UNAUTHORIZED);
+    expect(keeps.closed).toBeNull();
+  });
+});

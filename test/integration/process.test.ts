@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { runCli as runScript, startServer as startProcess } from '../helpers/server-process.js';
+
+const startServer = () => startProcess(baseEnv);
+const runCli = (script: string, args: string[], env: NodeJS.ProcessEnv = baseEnv) => runScript(script, args, env);
+
+let dataDir: string;
+let testDb: TestDatabase | null = null;
+let baseEnv: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'onering-process-'));
+  baseEnv = { PATH: process.env.PATH, DATA_DIR: dataDir, LOG_LEVEL: 'info', NODE_ENV: 'development', COOKIE_SECURE: 'false' };
+  if (process.env.DATABASE_URL) {
+    testDb = await createTestDatabase();
+    await testDb.database.close();
+    baseEnv.DATABASE_URL = testDb.url!;
+  }
+});
+
+afterAll(async () => {
+  rmSync(dataDir, { recursive: true, force: true });
+  if (testDb) {
+    const { default: pg } = await import('pg');
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query(`drop database if exists ${new URL(testDb.url!).pathname.slice(1)} with (force)`);
+    await admin.end();
+  }
+});
+
+describe('the server process', () => {
+  let accessToken = '';
+  const email = 'owner@example.test';
+
+  it('boots, keeps its generated signing key under DATA_DIR and finishes in-flight requests on SIGTERM', async () => {
+    const server = await startServer();
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect(statSync(join(dataDir, 'keys/jwt-ed25519.pem')).mode & 0o777).toBe(0o600);
+    const pending = fetch(`${server.url}/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'in-flight-1' },
+      body: JSON.stringify({ email, password: 'the first owner password' }),
+    });
+    for (let i = 0; i < 200 && !/"requestId":"in-flight-1".*incoming request/.test(server.output()); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    server.child.kill('SIGTERM');
+    const res = await pending;
+    expect(res.status).toBe(201);
+    accessToken = ((await res.json()) as { accessToken: string }).accessToken;
+    expect(await server.exited, server.output()).toBe(0);
+    expect(server.output()).toContain('shutdown complete');
+  });
+
+  it('accepts tokens signed before a restart', async () => {
+    const server = await startServer();
+    const me = await fetch(`${server.url}/v1/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { role: string }).role).toBe('user');
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+
+  it('promotes an account with admin:grant and says so when the email is unknown', async () => {
+    const unknown = await runCli('src/server/admin-grant-cli.ts', ['nobody@example.test']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.output).toContain('No account has this email.');
+    const granted = await runCli('src/server/admin-grant-cli.ts', [email.toUpperCase()]);
+    expect(granted.code).toBe(0);
+    const server = await startServer();
+    const me = await fetch(`${server.url}/v1/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(((await me.json()) as { role: string }).role).toBe('admin');
+    server.child.kill('SIGTERM');
+    await server.exited;
+  });
+
+  it('applies migrations with db:migrate, again and again', async () => {
+    for (let i = 0; i < 2; i++) {
+      const run = await runCli('src/server/db/migrate-cli.ts', []);
+      expect(run.code, run.output).toBe(0);
+      expect(run.output).toContain('migrations applied');
+    }
+  });
+
+  it('refuses to boot with a readable message when the configuration is wrong', async () => {
+    const run = await runCli('src/server/main.ts', [], { ...baseEnv, NODE_ENV: 'production', PORT: 'abc' });
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('Invalid configuration');
+    expect(run.output).toContain('PORT');
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/server/platform/clock.js';
+import { expectProblem, login, registerUser, uniqueEmail } from '../helpers/api.js';
+import { TEST_START, useTestApp } from '../helpers/app.js';
+
+const t = useTestApp();
+
+describe('two instances on one Redis', () => {
+  it('share request rate limits', async () => {
+    const clock = new ManualClock(TEST_START);
+    const limits = t.sharedLimits(clock);
+    const a = await t.build({ limits, config: { rateLimitsEnabled: true } }, clock);
+    const b = await t.build({ limits, config: { rateLimitsEnabled: true } }, clock);
+    const account = await registerUser(a.app);
+    for (let i = 0; i < 5; i++) expect((await login(a.app, account.email, account.password, { ip: `192.0.2.${i}` })).statusCode).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await login(b.app, account.email, account.password, { ip: `192.0.2.${i}` })).statusCode).toBe(200);
+    expectProblem(await login(a.app, account.email, account.password, { ip: '192.0.2.200' }), 429, 'rate_limited');
+    expectProblem(await login(b.app, account.email, account.password, { ip: '192.0.2.201' }), 429, 'rate_limited');
+  });
+
+  it('share the failed-login lockout', async () => {
+    const clock = new ManualClock(TEST_START);
+    const limits = t.sharedLimits(clock);
+    const a = await t.build({ limits }, clock);
+    const b = await t.build({ limits }, clock);
+    const email = uniqueEmail();
+    const account = await registerUser(a.app, { email });
+    for (let i = 0; i < 3; i++) await login(a.app, email, 'wrong password here');
+    for (let i = 0; i < 2; i++) await login(b.app, email, 'wrong password here');
+    expectProblem(await login(a.app, email, account.password), 429, 'account_locked');
+    clock.advance(15 * 60 * 1000);
+    expect((await login(b.app, email, account.password)).statusCode).toBe(200);
+  });
+});
