@@ -21,6 +21,7 @@ import { eventRoutes } from './features/events/routes.js';
 import { healthRoutes } from './features/health/routes.js';
 import { inviteRoutes } from './features/invites/routes.js';
 import { MemoryPresenceStore, type PresenceStore } from './features/live/presence.js';
+import { DEFAULT_LIVE_LIMITS, type LiveLimits } from './features/live/connection.js';
 import { liveRoutes } from './features/live/routes.js';
 import { meRoutes } from './features/users/routes.js';
 import { AccessTokens } from './platform/access-tokens.js';
@@ -49,8 +50,8 @@ export type AppDeps = {
   mailer?: Mailer;
   /** Fan-out between instances; in-process when not given. */
   bus?: Bus;
-  /** How long a live connection may wait before its `hello` (default 5 s). */
-  liveHelloTimeoutMs?: number;
+  /** Live-channel limits other than the defaults (tests shorten or shrink them). */
+  live?: Partial<LiveLimits>;
   /** Who is on which draft; in-process when not given. */
   presence?: PresenceStore;
   /** The built web app to serve; null serves the API alone. */
@@ -137,10 +138,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...draftsDeps,
       tokens,
       loadPrincipal: principals.loader,
-      helloTimeoutMs: deps.liveHelloTimeoutMs ?? 5000,
-      maxFramesPerSecond: 20,
-      maxBufferedBytes: 1024 * 1024,
+      ...DEFAULT_LIVE_LIMITS,
+      ...deps.live,
       presence: deps.presence ?? new MemoryPresenceStore(),
+      log: app.log,
     },
   });
 

@@ -32,8 +32,11 @@ async function main(): Promise<void> {
   const database = await openDatabaseFromConfig(config, (err) => logger.warn({ err }, 'idle database connection failed; the pool replaces it'));
   await runMigrations(database);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : null;
+  // ioredis reconnects by itself; without a listener it would print each failure to stderr.
+  const onRedisError = (err: Error) => logger.warn({ err }, 'redis connection failed; reconnecting');
+  redis?.on('error', onRedisError);
   const clock = systemClock;
-  const bus = redis ? new RedisBus(redis) : new MemoryBus();
+  const bus = redis ? new RedisBus(redis, { onError: onRedisError }) : new MemoryBus();
   let shuttingDown = false;
 
   const app = await buildApp({

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
 import { loadConfig, type Config } from '../../src/server/config.js';
 import { createPasswordHasher, type PasswordHasher } from '../../src/server/features/auth/passwords.js';
+import type { LiveLimits } from '../../src/server/features/live/connection.js';
 import type { PresenceStore } from '../../src/server/features/live/presence.js';
 import type { Bus } from '../../src/server/platform/bus.js';
 import { ManualClock } from '../../src/server/platform/clock.js';
@@ -37,7 +38,7 @@ export type AppOptions = {
   limits?: LimitStore;
   /** The fan-out bus; in-process and private to the app when not given. */
   bus?: Bus;
-  liveHelloTimeoutMs?: number;
+  live?: Partial<LiveLimits>;
   presence?: PresenceStore;
 };
 
@@ -97,7 +98,7 @@ export function useTestApp(defaults: AppOptions = {}) {
         logger: createLogger('info', logs),
         webRoot: null,
         ...(options.bus ? { bus: options.bus } : {}),
-        ...(options.liveHelloTimeoutMs ? { liveHelloTimeoutMs: options.liveHelloTimeoutMs } : {}),
+        ...(options.live ? { live: options.live } : {}),
         ...(options.presence ? { presence: options.presence } : {}),
       });
       (options.extend ?? defaults.extend)?.(app);

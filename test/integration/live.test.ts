@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE } from '../../src/server/features/live/close-codes.js';
+import type { PresenceStore } from '../../src/server/features/live/presence.js';
 import { addCollaborator, call, createDraft, registerUser } from '../helpers/api.js';
 import { useTestApp } from '../helpers/app.js';
 import { LiveClient } from '../helpers/live.js';
@@ -73,7 +74,7 @@ describe('the live channel', () => {
   });
 
   it('closes with 4408 when no hello comes in time', async () => {
-    const { app } = await t.build({ liveHelloTimeoutMs: 100 });
+    const { app } = await t.build({ live: { helloTimeoutMs: 100 } });
     const owner = await registerUser(app);
     const draft = await createDraft(app, owner);
     const silent = await open(draft.id, app);
@@ -100,6 +101,53 @@ describe('the live channel', () => {
     live.hello(owner.accessToken);
     for (let i = 0; i < 30; i++) live.send({ type: 'ping' });
     await expect.poll(() => live.closed?.code).toBe(CLOSE.TOO_FAST);
+  });
+});
+
+describe('a slow consumer', () => {
+  it('is closed with 4429 once its buffer is full, without delaying others, and resumes by since', async () => {
+    const { app } = await t.build({ live: { maxBufferedBytes: 16 * 1024 } });
+    const owner = await registerUser(app);
+    const draft = await createDraft(app, owner, { platform: 'linkedin' });
+    const slow = await open(draft.id, app);
+    const brisk = await open(draft.id, app);
+    slow.hello(owner.accessToken);
+    brisk.hello(owner.accessToken);
+    await expect.poll(() => [slow.seqs, brisk.seqs]).toEqual([[1], [1]]);
+    slow.socket.pause();
+    for (let i = 0; i < 30; i++) {
+      const res = await call(app, 'POST', `/v1/drafts/${draft.id}/segments`, { token: owner.accessToken, body: { content: `${i} `.padEnd(2500, 'x') } });
+      expect(res.statusCode).toBe(201);
+    }
+    const all = Array.from({ length: 31 }, (_, i) => i + 1);
+    await expect.poll(() => brisk.seqs).toEqual(all);
+    slow.socket.resume();
+    await expect.poll(() => slow.closed?.code).toBe(CLOSE.TOO_FAST);
+    const received = slow.seqs;
+    expect(received.length).toBeLessThan(31);
+    expect(received).toEqual(all.slice(0, received.length));
+    const resumed = await open(draft.id, app);
+    resumed.hello(owner.accessToken, received.at(-1));
+    await expect.poll(() => [...received, ...resumed.seqs]).toEqual(all);
+  });
+});
+
+describe('a failing store', () => {
+  it('closes the connection with 1011 and logs it, leaving the app serving', async () => {
+    const failing: PresenceStore = {
+      set: () => Promise.reject(new Error('presence store down')),
+      remove: () => Promise.reject(new Error('presence store down')),
+      entries: () => Promise.reject(new Error('presence store down')),
+    };
+    const { app, logs } = await t.build({ presence: failing });
+    const owner = await registerUser(app);
+    const draft = await createDraft(app, owner);
+    const live = await open(draft.id, app);
+    live.hello(owner.accessToken);
+    await expect.poll(() => live.closed?.code).toBe(CLOSE.INTERNAL_ERROR);
+    expect(logs.records.some((r) => r.level === 50 && r.msg === 'live connection failed')).toBe(true);
+    const res = await call(app, 'POST', `/v1/drafts/${draft.id}/segments`, { token: owner.accessToken, body: { content: 'still here' } });
+    expect(res.statusCode).toBe(201);
   });
 });
 

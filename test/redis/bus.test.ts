@@ -8,7 +8,7 @@ const buses: RedisBus[] = [];
 function instance(prefix: string): RedisBus {
   const redis = new Redis(process.env.REDIS_URL!);
   connections.push(redis);
-  const bus = new RedisBus(redis, prefix);
+  const bus = new RedisBus(redis, { prefix });
   buses.push(bus);
   return bus;
 }

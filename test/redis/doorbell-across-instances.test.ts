@@ -18,8 +18,8 @@ afterAll(async () => {
 describe('two app instances on one PostgreSQL + Redis', () => {
   it('a change committed through instance A rings subscribers of instance B', async () => {
     const prefix = `onering:test:${randomBytes(4).toString('hex')}:`;
-    const busA = new RedisBus(redis, prefix);
-    const busB = new RedisBus(redis, prefix);
+    const busA = new RedisBus(redis, { prefix });
+    const busB = new RedisBus(redis, { prefix });
     buses.push(busA, busB);
     const a = (await t.build({ bus: busA })).app;
     const owner = await registerUser(a);

@@ -21,7 +21,7 @@ afterAll(async () => {
 describe('live updates across instances', () => {
   it('a socket on instance B receives an append made through instance A', async () => {
     const prefix = `onering:test:${randomBytes(4).toString('hex')}:`;
-    const [busA, busB] = [new RedisBus(redis, prefix), new RedisBus(redis, prefix)];
+    const [busA, busB] = [new RedisBus(redis, { prefix }), new RedisBus(redis, { prefix })];
     buses.push(busA, busB);
     const a = (await t.build({ bus: busA })).app;
     const b = (await t.build({ bus: busB })).app;
@@ -37,7 +37,7 @@ describe('live updates across instances', () => {
 
   it('shares presence: a viewer on instance A sees a typist on instance B', async () => {
     const prefix = `onering:test:${randomBytes(4).toString('hex')}:`;
-    const [busA, busB] = [new RedisBus(redis, prefix), new RedisBus(redis, prefix)];
+    const [busA, busB] = [new RedisBus(redis, { prefix }), new RedisBus(redis, { prefix })];
     buses.push(busA, busB);
     const presence = new RedisPresenceStore(redis, `${prefix}presence:`);
     const a = (await t.build({ bus: busA, presence })).app;

@@ -43,12 +43,16 @@ export class RedisBus implements Bus {
   private readonly subscriber: Redis;
   private readonly local = new EventEmitter().setMaxListeners(0);
 
+  private readonly prefix: string;
+
   constructor(
     private readonly publisher: Redis,
-    private readonly prefix = 'onering:bus:',
+    options: { prefix?: string; onError?: (error: Error) => void } = {},
   ) {
+    this.prefix = options.prefix ?? 'onering:bus:';
     this.subscriber = publisher.duplicate();
     this.subscriber.on('message', (channel: string, message: string) => this.local.emit(channel, message));
+    if (options.onError) this.subscriber.on('error', options.onError);
   }
 
   async publish(topic: string, message: string): Promise<void> {

@@ -2,6 +2,8 @@
 export const CLOSE = {
   /** The server is going away (shutdown); reconnect, to any instance, with `since`. */
   GOING_AWAY: 1001,
+  /** The server failed while serving the connection (logged); reconnect with `since`. */
+  INTERNAL_ERROR: 1011,
   /** A frame that is not one of the protocol's JSON frames. */
   BAD_FRAME: 4400,
   /** Missing, bad or expired access token. */

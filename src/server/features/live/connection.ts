@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { AccessTokens } from '../../platform/access-tokens.js';
@@ -29,16 +30,24 @@ export async function broadcastPresence(
   return users;
 }
 
-export type LiveDeps = DraftsDeps & {
-  tokens: AccessTokens;
-  loadPrincipal: PrincipalLoader;
+export type LiveLimits = {
+  /** How long a connection may wait before its `hello`. */
   helloTimeoutMs: number;
   /** Frames a client may send per second before it is closed with 4429. */
   maxFramesPerSecond: number;
   /** Bytes queued for one socket beyond which it is closed (4429) to resume by `since`. */
   maxBufferedBytes: number;
-  presence: PresenceStore;
 };
+
+export const DEFAULT_LIVE_LIMITS: LiveLimits = { helloTimeoutMs: 5_000, maxFramesPerSecond: 20, maxBufferedBytes: 1024 * 1024 };
+
+export type LiveDeps = DraftsDeps &
+  LiveLimits & {
+    tokens: AccessTokens;
+    loadPrincipal: PrincipalLoader;
+    presence: PresenceStore;
+    log: FastifyBaseLogger;
+  };
 
 const HelloSchema = z.object({ type: z.literal('hello'), accessToken: z.string().min(1), since: z.number().int().min(0).default(0) });
 const AuthSchema = z.object({ type: z.literal('auth'), accessToken: z.string().min(1) });
@@ -66,6 +75,7 @@ export class LiveConnection {
   private expiryTimer: NodeJS.Timeout | null = null;
   private frames = { second: 0, count: 0 };
   private closed = false;
+  private disposed: Promise<void> | null = null;
   readonly id = randomUUID();
   private here: { state: PresenceState; position: number | null } | null = null;
   private unsubscribePresence: (() => Promise<void>) | null = null;
@@ -75,8 +85,8 @@ export class LiveConnection {
     private readonly socket: WebSocket,
     private readonly draftId: string,
   ) {
-    this.helloTimer = setTimeout(() => this.close(CLOSE.HELLO_TIMEOUT, 'send hello first'), deps.helloTimeoutMs);
-    socket.on('message', (data) => void this.onFrame(String(data)));
+    this.helloTimer = setTimeout(() => void this.close(CLOSE.HELLO_TIMEOUT, 'send hello first'), deps.helloTimeoutMs);
+    socket.on('message', (data) => void this.onFrame(String(data)).catch((error: unknown) => this.fail(error)));
     socket.on('close', () => void this.dispose());
     socket.on('error', () => void this.dispose());
   }
@@ -85,24 +95,44 @@ export class LiveConnection {
     return this.draftId;
   }
 
-  close(code: number, reason: string): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.socket.close(code, reason);
-    void this.dispose();
+  /** Closes the socket; resolves once subscriptions and presence are released. */
+  close(code: number, reason: string): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.socket.close(code, reason);
+    }
+    return this.dispose();
   }
 
-  private async dispose(): Promise<void> {
+  /** A store or the database failed: the client is told to come back, which replays from the log. */
+  private fail(error: unknown): void {
+    this.deps.log.error({ err: error, draftId: this.draftId }, 'live connection failed');
+    void this.close(CLOSE.INTERNAL_ERROR, 'server error; reconnect with since');
+  }
+
+  /** Releases subscriptions and presence, once; never throws, as nobody is left to answer. */
+  private dispose(): Promise<void> {
     this.closed = true;
+    this.disposed ??= this.release();
+    return this.disposed;
+  }
+
+  private async release(): Promise<void> {
     if (this.helloTimer) clearTimeout(this.helloTimer);
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     const unsubscribes = [this.unsubscribe, this.unsubscribePresence];
     this.unsubscribe = this.unsubscribePresence = null;
-    await Promise.all(unsubscribes.map((u) => u?.()));
-    if (this.here) {
-      this.here = null;
-      await this.deps.presence.remove(this.draftId, this.id);
-      await broadcastPresence(this.deps, this.draftId);
+    const here = this.here;
+    this.here = null;
+    try {
+      await Promise.all(unsubscribes.map((u) => u?.()));
+      if (here) {
+        await this.deps.presence.remove(this.draftId, this.id);
+        await broadcastPresence(this.deps, this.draftId);
+      }
+    } catch (error) {
+      // The entry left behind expires with PRESENCE_TTL_MS.
+      this.deps.log.warn({ err: error, draftId: this.draftId }, 'live connection cleanup failed');
     }
   }
 
@@ -135,6 +165,7 @@ export class LiveConnection {
 
   /** Records this connection's presence (a heartbeat too) and tells everyone when it changed. */
   private async setPresence(state: PresenceState, position: number | null): Promise<void> {
+    if (this.closed) return;
     const changed = this.here?.state !== state || this.here?.position !== position;
     this.here = { state, position };
     const user = this.user!;
@@ -152,13 +183,13 @@ export class LiveConnection {
     const verified = await this.deps.tokens.verify(accessToken);
     const user = verified.ok ? await this.deps.loadPrincipal(verified.claims.userId, verified.claims.sessionId) : null;
     if (!verified.ok || !user || (this.user && this.user.id !== user.id)) {
-      this.close(CLOSE.UNAUTHORIZED, verified.ok ? 'session ended' : `token ${verified.reason}`);
+      await this.close(CLOSE.UNAUTHORIZED, verified.ok ? 'session ended' : `token ${verified.reason}`);
       return false;
     }
     this.user = user;
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     const remaining = verified.expiresAtMs - this.deps.clock.now().getTime();
-    this.expiryTimer = setTimeout(() => this.close(CLOSE.UNAUTHORIZED, 'token expired; send auth'), Math.max(0, remaining));
+    this.expiryTimer = setTimeout(() => void this.close(CLOSE.UNAUTHORIZED, 'token expired; send auth'), Math.max(0, remaining));
     return true;
   }
 
@@ -170,11 +201,13 @@ export class LiveConnection {
     const member = draft ? await findMember(this.deps.db, this.draftId, this.user!.id) : undefined;
     if (!draft || !member) return this.close(CLOSE.NOT_FOUND, 'no such draft');
     this.sent = since;
-    this.unsubscribe = await this.deps.bus.subscribe(draftTopic(this.draftId), () => this.ring());
-    this.unsubscribePresence = await this.deps.bus.subscribe(presenceTopic(this.draftId), (users) =>
+    const unsubscribe = await this.deps.bus.subscribe(draftTopic(this.draftId), () => this.ring());
+    const unsubscribePresence = await this.deps.bus.subscribe(presenceTopic(this.draftId), (users) =>
       this.send({ type: 'presence', users: JSON.parse(users) as unknown }),
     );
-    if (this.closed) return void this.dispose();
+    if (this.closed) return void (await Promise.all([unsubscribe(), unsubscribePresence()]));
+    this.unsubscribe = unsubscribe;
+    this.unsubscribePresence = unsubscribePresence;
     this.send({ type: 'ready', lastServerSeq: draft.lastServerSeq });
     this.ring();
     await this.setPresence('viewing', null);
@@ -186,7 +219,9 @@ export class LiveConnection {
       this.ringAgain = true;
       return;
     }
-    this.pumping = this.pump().finally(() => {
+    this.pumping = this.pump()
+      .catch((error: unknown) => this.fail(error))
+      .finally(() => {
       this.pumping = null;
       if (this.ringAgain && !this.closed) {
         this.ringAgain = false;

@@ -72,7 +72,8 @@ export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opt
   app.addHook('onClose', async () => clearInterval(sweeper));
 
   // On shutdown every client is told to come back (to any instance) and resume from its last serverSeq.
+  // Waiting for each to release its presence keeps the stores open until nothing uses them.
   app.addHook('preClose', async () => {
-    for (const connection of connections) connection.close(CLOSE.GOING_AWAY, 'server restarting; reconnect with since');
+    await Promise.all([...connections].map((c) => c.close(CLOSE.GOING_AWAY, 'server restarting; reconnect with since')));
   });
 });
