@@ -21,7 +21,7 @@ import { eventRoutes } from './features/events/routes.js';
 import { healthRoutes } from './features/health/routes.js';
 import { inviteRoutes } from './features/invites/routes.js';
 import { MemoryPresenceStore, type PresenceStore } from './features/live/presence.js';
-import { DEFAULT_LIVE_LIMITS, type LiveLimits } from './features/live/connection.js';
+import { DEFAULT_LIVE_LIMITS, type LiveLimits } from './features/live/socket.js';
 import { liveRoutes } from './features/live/routes.js';
 import { meRoutes } from './features/users/routes.js';
 import { AccessTokens } from './platform/access-tokens.js';

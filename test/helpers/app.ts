@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
 import { loadConfig, type Config } from '../../src/server/config.js';
 import { createPasswordHasher, type PasswordHasher } from '../../src/server/features/auth/passwords.js';
-import type { LiveLimits } from '../../src/server/features/live/connection.js';
+import type { LiveLimits } from '../../src/server/features/live/socket.js';
 import type { PresenceStore } from '../../src/server/features/live/presence.js';
 import type { Bus } from '../../src/server/platform/bus.js';
 import { ManualClock } from '../../src/server/platform/clock.js';

@@ -13,8 +13,14 @@ export class LiveClient {
     socket.on('close', (code, reason) => (this.closed = { code, reason: String(reason) }));
   }
 
+  /** A draft's channel. */
   static async open(app: FastifyInstance, draftId: string): Promise<LiveClient> {
     return new LiveClient(await app.injectWS(`/v1/drafts/${draftId}/live`));
+  }
+
+  /** The drafts list's channel. */
+  static async openList(app: FastifyInstance): Promise<LiveClient> {
+    return new LiveClient(await app.injectWS('/v1/me/live'));
   }
 
   send(frame: unknown): void {

@@ -35,6 +35,24 @@ describe('live updates across instances', () => {
     await expect.poll(() => live.seqs).toEqual([1, 2]);
   });
 
+  it('a drafts-list channel on instance B hears of a draft joined and changed through instance A', async () => {
+    const prefix = `onering:test:${randomBytes(4).toString('hex')}:`;
+    const [busA, busB] = [new RedisBus(redis, { prefix }), new RedisBus(redis, { prefix })];
+    buses.push(busA, busB);
+    const a = (await t.build({ bus: busA })).app;
+    const b = (await t.build({ bus: busB })).app;
+    const owner = await registerUser(a);
+    const sam = await registerUser(a);
+    const draft = await createDraft(a, owner);
+    const list = await LiveClient.openList(b);
+    clients.push(list);
+    list.hello(sam.accessToken);
+    await expect.poll(() => list.frames).toEqual([{ type: 'ready' }]);
+    await addCollaborator(a, owner, draft.id, sam);
+    await call(a, 'POST', `/v1/drafts/${draft.id}/segments`, { token: owner.accessToken, body: { content: 'through A' } });
+    await expect.poll(() => list.frames.at(-1)).toEqual({ type: 'changed', draftId: draft.id, lastServerSeq: 3 });
+  });
+
   it('shares presence: a viewer on instance A sees a typist on instance B', async () => {
     const prefix = `onering:test:${randomBytes(4).toString('hex')}:`;
     const [busA, busB] = [new RedisBus(redis, { prefix }), new RedisBus(redis, { prefix })];

@@ -85,6 +85,12 @@ export async function findMember(db: Db, draftId: string, userId: string): Promi
   return row;
 }
 
+/** Ids of every draft the user owns or collaborates on. */
+export async function listMemberDraftIds(db: Db, userId: string): Promise<string[]> {
+  const rows = await db.select({ draftId: draftMembers.draftId }).from(draftMembers).where(eq(draftMembers.userId, userId));
+  return rows.map((r) => r.draftId);
+}
+
 export async function insertMember(tx: Db, row: DraftMemberRow): Promise<void> {
   await tx.insert(draftMembers).values(row);
 }

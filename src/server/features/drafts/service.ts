@@ -29,8 +29,18 @@ export async function announceChange(deps: Pick<DraftsDeps, 'bus'>, draftId: str
   await deps.bus.publish(draftTopic(draftId), String(lastServerSeq)).catch(() => undefined);
 }
 
-/** A locked draft and the actor's membership, inside one transaction. */
-export type DraftScope = { tx: Db; draft: DraftRow; member: Pick<DraftMemberRow, 'role'>; now: Date };
+/** The bus topic on which a user hears that they joined or left a draft (message: the draft id). */
+export const userTopic = (userId: string) => `user:${userId}`;
+
+export async function announceMembership(deps: Pick<DraftsDeps, 'bus'>, userId: string, draftId: string): Promise<void> {
+  await deps.bus.publish(userTopic(userId), draftId).catch(() => undefined);
+}
+
+/**
+ * A locked draft and the actor's membership, inside one transaction; `membershipChanges` collects the users
+ * who joined or left, to be told once the transaction commits.
+ */
+export type DraftScope = { tx: Db; draft: DraftRow; member: Pick<DraftMemberRow, 'role'>; now: Date; membershipChanges: string[] };
 
 /**
  * Runs a change to one draft: locks its row (so positions and server sequence numbers are assigned one
@@ -38,15 +48,17 @@ export type DraftScope = { tx: Db; draft: DraftRow; member: Pick<DraftMemberRow,
  */
 export async function changeDraft<T>(deps: DraftsDeps, actor: AuthUser, draftId: string, work: (scope: DraftScope) => Promise<T>): Promise<T> {
   let draft: DraftRow | undefined;
+  const membershipChanges: string[] = [];
   const result = await deps.db.transaction(async (tx) => {
     const locked = await repo.lockDraftFor(tx, draftId, actor.id);
     if (!locked) throw errors.draftNotFound();
     const member = locked.role ? { role: locked.role } : null;
     assertMember(member);
     draft = locked.draft;
-    return work({ tx, draft, member, now: deps.clock.now() });
+    return work({ tx, draft, member, now: deps.clock.now(), membershipChanges });
   });
   if (draft) await announceChange(deps, draftId, draft.lastServerSeq);
+  await Promise.all(membershipChanges.map((userId) => announceMembership(deps, userId, draftId)));
   return result;
 }
 
@@ -118,6 +130,7 @@ export async function createDraft(deps: DraftsDeps, actor: AuthUser, input: Crea
     }
   });
   await announceChange(deps, draft.id, draft.lastServerSeq);
+  await announceMembership(deps, actor.id, draft.id);
   return viewAfter(deps, draft.id);
 }
 
@@ -232,6 +245,7 @@ export async function ringHistory(
 export async function joinDraft(scope: DraftScope, user: { id: string; displayName: string | null }, actorId: string, via: 'added' | 'invite') {
   const { tx, draft, now } = scope;
   await repo.insertMember(tx, { draftId: draft.id, userId: user.id, role: 'collaborator', joinedAt: now });
+  scope.membershipChanges.push(user.id);
   await recordEvent(
     tx,
     draft,
@@ -267,6 +281,7 @@ export async function removeCollaborator(deps: DraftsDeps, actor: AuthUser, draf
     if (!target) throw errors.collaboratorNotFound();
     if (target.role === 'owner') throw errors.ownerCannotLeave();
     await repo.deleteMember(tx, draftId, userId);
+    scope.membershipChanges.push(userId);
     await recordEvent(tx, draft, { type: 'collaborator.left', payload: { userId, reason: leaving ? 'left' : 'removed' }, actorId: actor.id }, now);
     if (draft.ringHolderId === userId) await moveRing(scope, userId, draft.ownerId, actor.id);
   });

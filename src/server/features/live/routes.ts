@@ -8,7 +8,9 @@ import { BEARER_AUTH, problemResponses } from '../../platform/http.js';
 import { assertMember } from '../drafts/policy.js';
 import { findMember } from '../drafts/repo.js';
 import { CLOSE } from './close-codes.js';
-import { broadcastPresence, LiveConnection, type LiveDeps } from './connection.js';
+import { broadcastPresence, DraftStream, type DraftStreamDeps } from './draft-stream.js';
+import type { LiveSocket } from './socket.js';
+import { UserStream } from './user-stream.js';
 
 const PresenceUserSchema = z.object({
   userId: z.uuid(),
@@ -26,11 +28,16 @@ declare module 'fastify' {
 }
 
 /**
- * `GET /v1/drafts/:id/live`: the WebSocket that streams a draft's events. The first frame is
- * `{ type: "hello", accessToken, since }`; see docs/api.md for the protocol and close codes.
+ * The live channels: `GET /v1/drafts/:id/live` streams a draft's events and presence, `GET /v1/me/live`
+ * tells the drafts list when to read again. The first frame is `{ type: "hello", accessToken, since? }`;
+ * see docs/api.md for the protocol and close codes.
  */
-export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opts: { deps: LiveDeps }) {
-  const connections = new Set<LiveConnection>();
+export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opts: { deps: DraftStreamDeps }) {
+  const connections = new Set<LiveSocket>();
+  const track = (connection: LiveSocket, socket: WebSocket) => {
+    connections.add(connection);
+    socket.on('close', () => connections.delete(connection));
+  };
 
   app.get(
     '/v1/drafts/:id/live',
@@ -38,11 +45,13 @@ export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opt
     (socket: WebSocket, request) => {
       const params = IdParamsSchema.safeParse(request.params);
       if (!params.success) return socket.close(CLOSE.NOT_FOUND, 'no such draft');
-      const connection = new LiveConnection(opts.deps, socket, params.data.id);
-      connections.add(connection);
-      socket.on('close', () => connections.delete(connection));
+      track(new DraftStream(opts.deps, socket, params.data.id), socket);
     },
   );
+
+  app.get('/v1/me/live', { websocket: true, schema: { hide: true } }, (socket: WebSocket) => {
+    track(new UserStream(opts.deps, socket), socket);
+  });
 
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/drafts/:id/presence',
@@ -63,7 +72,7 @@ export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opt
   );
 
   async function sweepPresence(): Promise<void> {
-    const drafts = new Set([...connections].map((c) => c.draft));
+    const drafts = new Set([...connections].flatMap((c) => (c instanceof DraftStream ? [c.draftId] : [])));
     for (const draftId of drafts) await broadcastPresence(opts.deps, draftId, true);
   }
   app.decorate('sweepPresence', sweepPresence);

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import type { AuthUser } from '../../platform/auth.js';
+import { presentEvent } from '../drafts/present.js';
+import { findDraft, findMember } from '../drafts/repo.js';
+import { draftTopic } from '../drafts/service.js';
+import { listEvents } from '../events/log.js';
+import { displayNameOf } from '../users/present.js';
+import { CLOSE } from './close-codes.js';
+import { PRESENCE_TTL_MS, presenceByUser, type PresenceEntry, type PresenceState, type PresenceStore } from './presence.js';
+import { LiveSocket, type Hello, type LiveSocketDeps } from './socket.js';
+
+/** The bus topic that carries a draft's presence list to every instance. */
+export const presenceTopic = (draftId: string) => `presence:${draftId}`;
+
+/**
+ * Reads a draft's presence, dropping expired entries, and tells every instance the list — always, or
+ * (`onlyIfExpired`) when an entry had expired, so that expiry is broadcast like any other change.
+ */
+export async function broadcastPresence(
+  deps: Pick<DraftStreamDeps, 'presence' | 'bus' | 'clock'>,
+  draftId: string,
+  onlyIfExpired = false,
+): Promise<PresenceEntry[]> {
+  const { live, dropped } = await deps.presence.entries(draftId, deps.clock.now().getTime());
+  const users = presenceByUser(live);
+  if (dropped || !onlyIfExpired) await deps.bus.publish(presenceTopic(draftId), JSON.stringify(users)).catch(() => undefined);
+  return users;
+}
+
+export type DraftStreamDeps = LiveSocketDeps & { presence: PresenceStore };
+
+const PresenceSchema = z.object({
+  type: z.literal('presence'),
+  state: z.enum(['viewing', 'typing']),
+  position: z.number().int().min(0).nullish(),
+});
+const REPLAY_PAGE = 500;
+
+/**
+ * One client on `/v1/drafts/:id/live`. After `hello` it answers `ready`, then sends every event after `since`
+ * from the log, in order, and keeps doing so whenever the draft's doorbell rings. Sending is one loop that
+ * always reads "after the last event sent", so an event committed during the replay is neither lost nor
+ * sent twice.
+ */
+export class DraftStream extends LiveSocket {
+  private sent = 0;
+  private pumping: Promise<void> | null = null;
+  private ringAgain = false;
+  private unsubscribe: (() => Promise<void>) | null = null;
+  private unsubscribePresence: (() => Promise<void>) | null = null;
+  readonly id = randomUUID();
+  private here: { state: PresenceState; position: number | null } | null = null;
+
+  constructor(
+    protected override readonly deps: DraftStreamDeps,
+    socket: WebSocket,
+    readonly draftId: string,
+  ) {
+    super(deps, socket);
+  }
+
+  protected override logFields(): Record<string, unknown> {
+    return { ...super.logFields(), draftId: this.draftId };
+  }
+
+  protected async start(user: AuthUser, hello: Hello): Promise<void> {
+    const draft = await findDraft(this.deps.db, this.draftId);
+    const member = draft ? await findMember(this.deps.db, this.draftId, user.id) : undefined;
+    if (!draft || !member) return this.close(CLOSE.NOT_FOUND, 'no such draft');
+    this.sent = hello.since;
+    const unsubscribe = await this.deps.bus.subscribe(draftTopic(this.draftId), () => this.ring());
+    const unsubscribePresence = await this.deps.bus.subscribe(presenceTopic(this.draftId), (users) =>
+      this.send({ type: 'presence', users: JSON.parse(users) as unknown }),
+    );
+    if (this.closed) return void (await Promise.all([unsubscribe(), unsubscribePresence()]));
+    this.unsubscribe = unsubscribe;
+    this.unsubscribePresence = unsubscribePresence;
+    this.send({ type: 'ready', lastServerSeq: draft.lastServerSeq });
+    this.ring();
+    await this.setPresence('viewing', null);
+  }
+
+  protected async onMessage(frame: unknown): Promise<void> {
+    const presence = PresenceSchema.safeParse(frame);
+    if (presence.success && this.unsubscribe) await this.setPresence(presence.data.state, presence.data.position ?? null);
+  }
+
+  protected async release(): Promise<void> {
+    const unsubscribes = [this.unsubscribe, this.unsubscribePresence];
+    this.unsubscribe = this.unsubscribePresence = null;
+    const here = this.here;
+    this.here = null;
+    await Promise.all(unsubscribes.map((u) => u?.()));
+    if (here) {
+      // Should this fail, the entry left behind expires with PRESENCE_TTL_MS.
+      await this.deps.presence.remove(this.draftId, this.id);
+      await broadcastPresence(this.deps, this.draftId);
+    }
+  }
+
+  /** Records this connection's presence (a heartbeat too) and tells everyone when it changed. */
+  private async setPresence(state: PresenceState, position: number | null): Promise<void> {
+    if (this.closed) return;
+    const changed = this.here?.state !== state || this.here?.position !== position;
+    this.here = { state, position };
+    const user = this.user!;
+    await this.deps.presence.set(
+      this.draftId,
+      this.id,
+      { userId: user.id, displayName: displayNameOf(user), state, position },
+      this.deps.clock.now().getTime() + PRESENCE_TTL_MS,
+    );
+    if (changed) await broadcastPresence(this.deps, this.draftId);
+  }
+
+  /** Something was committed: send what follows the last event sent (one loop at a time). */
+  private ring(): void {
+    if (this.pumping) {
+      this.ringAgain = true;
+      return;
+    }
+    this.pumping = this.pump()
+      .catch((error: unknown) => this.fail(error))
+      .finally(() => {
+        this.pumping = null;
+        if (this.ringAgain && !this.closed) {
+          this.ringAgain = false;
+          this.ring();
+        }
+      });
+  }
+
+  private async pump(): Promise<void> {
+    for (;;) {
+      if (this.closed) return;
+      const events = await listEvents(this.deps.db, this.draftId, this.sent, REPLAY_PAGE);
+      for (const row of events) {
+        if (this.closed) return;
+        this.send({ type: 'event', event: presentEvent(row) });
+        this.sent = row.serverSeq;
+        if (row.type === 'collaborator.left' && (row.payload as { userId?: string }).userId === this.user?.id) {
+          return this.close(CLOSE.FORBIDDEN, 'you were removed from this draft');
+        }
+      }
+      if (this.overflowing()) return this.close(CLOSE.TOO_FAST, 'reading too slowly; reconnect with since');
+      if (events.length < REPLAY_PAGE) return;
+    }
+  }
+}
