@@ -9,6 +9,7 @@ import { api } from '../api/client.js';
 import { useLiveDraft, type PresenceUser } from '../api/live.js';
 import { useAuth } from '../auth/auth-context.js';
 import { FormError, fieldError, Notice } from '../components/form.js';
+import { LiveIndicator } from '../components/live-indicator.js';
 import { CollaboratorsPanel, InvitesPanel } from './draft-people.js';
 import { PLATFORM_NAMES } from './drafts-page.js';
 
@@ -285,9 +286,7 @@ export function DraftPage() {
         <h1 data-testid="draft-title">{d.title}</h1>
         <p className="muted">
           {PLATFORM_NAMES[d.platform]} · {d.status === 'draft' ? 'in progress' : d.status} · {d.segments.length} posts ·{' '}
-          <span className={`live-status ${live}`} role="status" data-testid="live-status">
-            {live === 'live' ? '● live' : live === 'connecting' ? '○ connecting…' : '○ offline, retrying'}
-          </span>
+          <LiveIndicator status={live} />
         </p>
       </header>
       {here.length > 0 && (

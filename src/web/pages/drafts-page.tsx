@@ -4,8 +4,10 @@ import { Link, useNavigate } from 'react-router';
 import { PLATFORM_LIMITS, PLATFORMS, type Platform } from '../../contract/constants.js';
 import type { Draft } from '../../contract/drafts.js';
 import { api } from '../api/client.js';
+import { useLiveDraftList } from '../api/live.js';
 import { useAuth } from '../auth/auth-context.js';
 import { Field, FormError, fieldError } from '../components/form.js';
+import { LiveIndicator } from '../components/live-indicator.js';
 
 export const PLATFORM_NAMES: Record<Platform, string> = {
   x: 'X',
@@ -103,6 +105,7 @@ export function DraftsPage() {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
+  const live = useLiveDraftList();
   if (state.status !== 'signed-in') return null;
   const items = drafts.data?.pages.flatMap((p) => p.items) ?? [];
 
@@ -110,6 +113,7 @@ export function DraftsPage() {
     <div className="stack">
       <div className="row spread">
         <h1>Your drafts</h1>
+        <LiveIndicator status={live} />
         <button type="button" ref={opener} onClick={() => setCreating(true)}>
           New draft
         </button>
