@@ -1,15 +1,18 @@
 // Started by the bench scripts: our full app and a bare Fastify app on the same PostgreSQL pool, side by side.
 import { pino } from 'pino';
 import Fastify from 'fastify';
+import { Redis } from 'ioredis';
 import { buildApp } from '../src/server/app.js';
 import { loadConfig } from '../src/server/config.js';
 import { openDatabase } from '../src/server/db/client.js';
 import { runMigrations } from '../src/server/db/migrate.js';
 import { createPasswordHasher } from '../src/server/features/auth/passwords.js';
+import { RedisPresenceStore } from '../src/server/features/live/presence.js';
+import { RedisBus } from '../src/server/platform/bus.js';
 import { systemClock } from '../src/server/platform/clock.js';
 import { MemoryLimitStore } from '../src/server/platform/limits.js';
 import { createLogger } from '../src/server/platform/observability.js';
-import { generateSigningKeys } from '../src/server/platform/signing-keys.js';
+import { generateSigningKeys, loadSigningKeys } from '../src/server/platform/signing-keys.js';
 
 const url = process.env.DATABASE_URL!;
 const config = {
@@ -22,13 +25,17 @@ await runMigrations(database);
 
 // Logs go to /dev/null: the cost of building and writing each line is measured, the terminal stays quiet.
 const logger = createLogger(process.env.BENCH_LOG_LEVEL ?? 'info', pino.destination({ dest: '/dev/null', sync: false }));
+// With REDIS_URL (the live bench) instances share the bus and presence, as in production.
+const redis = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL) : null;
 const app = await buildApp({
   config,
   database,
-  redis: null,
+  redis,
+  ...(redis ? { bus: new RedisBus(redis), presence: new RedisPresenceStore(redis) } : {}),
   clock: systemClock,
   limits: new MemoryLimitStore(systemClock),
-  signingKeys: generateSigningKeys(),
+  // Instances behind one load balancer share the signing key (the live bench passes one).
+  signingKeys: process.env.JWT_PRIVATE_KEY ? loadSigningKeys(process.env.JWT_PRIVATE_KEY, '') : generateSigningKeys(),
   passwords: await createPasswordHasher(),
   logger,
   webRoot: null,
@@ -58,8 +65,15 @@ await bare.listen({ host: '127.0.0.1', port: 0 });
 
 const port = (s: typeof app) => (s.server.address() as { port: number }).port;
 process.send?.({ appPort: port(app), barePort: port(bare) });
+// The live bench asks how much memory the instance holds (after a collection when --expose-gc is on).
+process.on('message', (message) => {
+  if (message !== 'memory') return;
+  (globalThis as { gc?: () => void }).gc?.();
+  process.send?.({ memory: process.memoryUsage() });
+});
 process.on('SIGTERM', async () => {
   await app.close();
+  await redis?.quit();
   await bare.close();
   await database.close();
   process.exit(0);

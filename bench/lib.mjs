@@ -33,18 +33,28 @@ function canPin() {
   }
 }
 
-/** Starts bench/app-server.ts on `database`, pinned to core 1 when taskset exists; answers its URLs. */
-export async function startAppServer(database) {
-  const pinned = canPin();
+/**
+ * Starts bench/app-server.ts on `database`, pinned to core 1 when taskset exists (unless `pin` is false);
+ * answers its URLs, a way to ask its memory use, and stop().
+ */
+export async function startAppServer(database, { pin = true, env = {}, nodeArgs = [] } = {}) {
+  const pinned = pin && canPin();
+  const node = [...nodeArgs, ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : []), '--import', 'tsx'];
   const server = fork(new URL('./app-server.ts', import.meta.url).pathname, [], {
-    env: { ...process.env, DATABASE_URL: dbUrl(database) },
-    ...(pinned ? { execPath: 'taskset', execArgv: ['-c', '1', process.execPath, ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : []), '--import', 'tsx'] } : { execArgv: ['--import', 'tsx'] }),
+    env: { ...process.env, ...env, DATABASE_URL: dbUrl(database) },
+    ...(pinned ? { execPath: 'taskset', execArgv: ['-c', '1', process.execPath, ...node] } : { execArgv: node }),
   });
   const { appPort, barePort } = await new Promise((resolve) => server.once('message', resolve));
   return {
     pinned,
     app: `http://127.0.0.1:${appPort}`,
     bare: `http://127.0.0.1:${barePort}`,
+    /** process.memoryUsage() of the server, after a garbage collection when started with --expose-gc. */
+    async memory() {
+      const answer = new Promise((resolve) => server.once('message', (m) => resolve(m.memory)));
+      server.send('memory');
+      return answer;
+    },
     async stop() {
       server.kill('SIGTERM');
       await new Promise((r) => server.once('exit', r));

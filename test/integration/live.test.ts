@@ -44,6 +44,28 @@ describe('the live channel', () => {
     expect(live.seqs).toEqual(Array.from({ length: 61 }, (_, i) => i + 1));
   });
 
+  it('gives many sockets, joining at different points while appends commit, every event exactly once', async () => {
+    const owner = await registerUser(t.app);
+    const draft = await createDraft(t.app, owner);
+    for (let i = 0; i < 40; i++) await append(owner.accessToken, draft.id, `before ${i}`);
+    const sockets: LiveClient[] = [];
+    const appends: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 20; i++) {
+      const live = await open(draft.id);
+      live.hello(owner.accessToken, (i * 7) % 41);
+      sockets.push(live);
+      appends.push(append(owner.accessToken, draft.id, `during ${i}`), append(owner.accessToken, draft.id, `and ${i}`));
+    }
+    await Promise.all(appends);
+    for (let i = 0; i < 20; i++) await append(owner.accessToken, draft.id, `after ${i}`);
+    const last = 1 + 40 + 40 + 20;
+    for (const [i, live] of sockets.entries()) {
+      const since = (i * 7) % 41;
+      await expect.poll(() => live.seqs.length, { timeout: 10_000 }).toBe(last - since);
+      expect(live.seqs).toEqual(Array.from({ length: last - since }, (_, n) => since + 1 + n));
+    }
+  });
+
   it('resumes after a reconnect from since, with nothing lost or repeated', async () => {
     const owner = await registerUser(t.app);
     const draft = await createDraft(t.app, owner);

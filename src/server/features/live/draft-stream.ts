@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { AuthUser } from '../../platform/auth.js';
-import { presentEvent } from '../drafts/present.js';
 import { findDraft, findMember } from '../drafts/repo.js';
-import { draftTopic } from '../drafts/service.js';
 import { listEvents } from '../events/log.js';
 import { displayNameOf } from '../users/present.js';
 import { CLOSE } from './close-codes.js';
+import { FEED_PAGE, toFeedEvent, type DraftFeed, type DraftFeeds, type FeedListener } from './feed.js';
 import { PRESENCE_TTL_MS, presenceByUser, type PresenceEntry, type PresenceState, type PresenceStore } from './presence.js';
 import { LiveSocket, type Hello, type LiveSocketDeps } from './socket.js';
 
@@ -29,27 +28,27 @@ export async function broadcastPresence(
   return users;
 }
 
-export type DraftStreamDeps = LiveSocketDeps & { presence: PresenceStore };
+export type DraftStreamDeps = LiveSocketDeps & { presence: PresenceStore; feeds: DraftFeeds };
 
 const PresenceSchema = z.object({
   type: z.literal('presence'),
   state: z.enum(['viewing', 'typing']),
   position: z.number().int().min(0).nullish(),
 });
-const REPLAY_PAGE = 500;
 
 /**
  * One client on `/v1/drafts/:id/live`. After `hello` it answers `ready`, then sends every event after `since`
- * from the log, in order, and keeps doing so whenever the draft's doorbell rings. Sending is one loop that
- * always reads "after the last event sent", so an event committed during the replay is neither lost nor
- * sent twice.
+ * from the log, in order, and keeps doing so whenever the draft's feed has read more. Sending is one loop that
+ * always takes "what follows the last event sent", so an event committed during the replay is neither lost
+ * nor sent twice.
  */
 export class DraftStream extends LiveSocket {
   private sent = 0;
   private pumping: Promise<void> | null = null;
   private ringAgain = false;
-  private unsubscribe: (() => Promise<void>) | null = null;
   private unsubscribePresence: (() => Promise<void>) | null = null;
+  private feed: DraftFeed | null = null;
+  private readonly listener: FeedListener = { changed: () => this.ring(), failed: (error) => this.fail(error) };
   readonly id = randomUUID();
   private here: { state: PresenceState; position: number | null } | null = null;
 
@@ -70,13 +69,14 @@ export class DraftStream extends LiveSocket {
     const member = draft ? await findMember(this.deps.db, this.draftId, user.id) : undefined;
     if (!draft || !member) return this.close(CLOSE.NOT_FOUND, 'no such draft');
     this.sent = hello.since;
-    const unsubscribe = await this.deps.bus.subscribe(draftTopic(this.draftId), () => this.ring());
     const unsubscribePresence = await this.deps.bus.subscribe(presenceTopic(this.draftId), (users) =>
       this.send({ type: 'presence', users: JSON.parse(users) as unknown }),
     );
-    if (this.closed) return void (await Promise.all([unsubscribe(), unsubscribePresence()]));
-    this.unsubscribe = unsubscribe;
+    if (this.closed) return unsubscribePresence();
     this.unsubscribePresence = unsubscribePresence;
+    const feed = await this.deps.feeds.join(this.draftId, draft.lastServerSeq, this.listener);
+    if (this.closed) return this.deps.feeds.leave(feed, this.listener);
+    this.feed = feed;
     this.send({ type: 'ready', lastServerSeq: draft.lastServerSeq });
     this.ring();
     await this.setPresence('viewing', null);
@@ -84,15 +84,13 @@ export class DraftStream extends LiveSocket {
 
   protected async onMessage(frame: unknown): Promise<void> {
     const presence = PresenceSchema.safeParse(frame);
-    if (presence.success && this.unsubscribe) await this.setPresence(presence.data.state, presence.data.position ?? null);
+    if (presence.success && this.feed) await this.setPresence(presence.data.state, presence.data.position ?? null);
   }
 
   protected async release(): Promise<void> {
-    const unsubscribes = [this.unsubscribe, this.unsubscribePresence];
-    this.unsubscribe = this.unsubscribePresence = null;
-    const here = this.here;
-    this.here = null;
-    await Promise.all(unsubscribes.map((u) => u?.()));
+    const [feed, unsubscribePresence, here] = [this.feed, this.unsubscribePresence, this.here];
+    this.feed = this.unsubscribePresence = this.here = null;
+    await Promise.all([feed && this.deps.feeds.leave(feed, this.listener), unsubscribePresence?.()]);
     if (here) {
       // Should this fail, the entry left behind expires with PRESENCE_TTL_MS.
       await this.deps.presence.remove(this.draftId, this.id);
@@ -132,20 +130,21 @@ export class DraftStream extends LiveSocket {
       });
   }
 
+  /** Sends what follows the last event sent: from the shared feed, or from the log when behind it. */
   private async pump(): Promise<void> {
     for (;;) {
-      if (this.closed) return;
-      const events = await listEvents(this.deps.db, this.draftId, this.sent, REPLAY_PAGE);
-      for (const row of events) {
+      if (this.closed || !this.feed) return;
+      const events = this.feed.after(this.sent) ?? (await listEvents(this.deps.db, this.draftId, this.sent, FEED_PAGE)).map(toFeedEvent);
+      if (events.length === 0) return;
+      for (const event of events) {
         if (this.closed) return;
-        this.send({ type: 'event', event: presentEvent(row) });
-        this.sent = row.serverSeq;
-        if (row.type === 'collaborator.left' && (row.payload as { userId?: string }).userId === this.user?.id) {
+        this.sendText(event.frame);
+        this.sent = event.serverSeq;
+        if (event.type === 'collaborator.left' && (event.payload as { userId?: string }).userId === this.user?.id) {
           return this.close(CLOSE.FORBIDDEN, 'you were removed from this draft');
         }
       }
       if (this.overflowing()) return this.close(CLOSE.TOO_FAST, 'reading too slowly; reconnect with since');
-      if (events.length < REPLAY_PAGE) return;
     }
   }
 }

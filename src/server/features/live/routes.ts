@@ -10,6 +10,7 @@ import { findMember } from '../drafts/repo.js';
 import { CLOSE } from './close-codes.js';
 import { broadcastPresence, DraftStream, type DraftStreamDeps } from './draft-stream.js';
 import type { LiveSocket } from './socket.js';
+import { DraftFeeds } from './feed.js';
 import { UserStream } from './user-stream.js';
 
 const PresenceUserSchema = z.object({
@@ -32,7 +33,8 @@ declare module 'fastify' {
  * tells the drafts list when to read again. The first frame is `{ type: "hello", accessToken, since? }`;
  * see docs/api.md for the protocol and close codes.
  */
-export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opts: { deps: DraftStreamDeps }) {
+export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opts: { deps: Omit<DraftStreamDeps, 'feeds'> }) {
+  const deps: DraftStreamDeps = { ...opts.deps, feeds: new DraftFeeds(opts.deps) };
   const connections = new Set<LiveSocket>();
   const track = (connection: LiveSocket, socket: WebSocket) => {
     connections.add(connection);
@@ -45,12 +47,12 @@ export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opt
     (socket: WebSocket, request) => {
       const params = IdParamsSchema.safeParse(request.params);
       if (!params.success) return socket.close(CLOSE.NOT_FOUND, 'no such draft');
-      track(new DraftStream(opts.deps, socket, params.data.id), socket);
+      track(new DraftStream(deps, socket, params.data.id), socket);
     },
   );
 
   app.get('/v1/me/live', { websocket: true, schema: { hide: true } }, (socket: WebSocket) => {
-    track(new UserStream(opts.deps, socket), socket);
+    track(new UserStream(deps, socket), socket);
   });
 
   app.withTypeProvider<ZodTypeProvider>().get(

@@ -70,7 +70,12 @@ export abstract class LiveSocket {
   }
 
   protected send(frame: unknown): void {
-    if (!this.closed) this.socket.send(JSON.stringify(frame));
+    this.sendText(JSON.stringify(frame));
+  }
+
+  /** A frame already serialized (shared by every socket that sends it). */
+  protected sendText(frame: string): void {
+    if (!this.closed) this.socket.send(frame);
   }
 
   /** The client reads more slowly than frames arrive: it resumes by reconnecting rather than holding memory. */
