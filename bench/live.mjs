@@ -49,15 +49,16 @@ function openSocket(base, draftId, token) {
   });
 }
 
-/** Appends `APPENDS` segments, `WRITERS` at a time, through alternating instances; answers id → response time. */
+/** Appends `APPENDS` segments, `WRITERS` at a time, through alternating instances; answers id → request and response times. */
 async function appendAll(bases, token, pickDraft) {
   const answered = new Map();
   let next = 0;
   async function writer() {
     while (next < APPENDS) {
       const n = next++;
+      const sent = performance.now();
       const segment = await api(bases[n % bases.length], 'POST', `/v1/drafts/${pickDraft(n)}/segments`, token, { content: `post ${n}` }, 201);
-      answered.set(segment.id, performance.now());
+      answered.set(segment.id, { sent, answered: performance.now() });
     }
   }
   const started = performance.now();
@@ -71,9 +72,13 @@ async function settle(sockets, expected, deadlineMs = 30_000) {
   while (performance.now() < until && sockets.some((s) => s.arrivals.size < expected(s))) await new Promise((r) => setTimeout(r, 50));
 }
 
-/** Latencies (receipt − HTTP response, 0 when the event beat the response), losses and repeats. */
+/**
+ * Latencies from the HTTP response to receipt (0 when the event beat the response) and from the request to
+ * receipt (which includes the append itself), losses, repeats and gaps.
+ */
 function measure(sockets, answered, expected) {
   const latencies = [];
+  const sinceRequest = [];
   let lost = 0;
   let duplicated = 0;
   let early = 0;
@@ -84,23 +89,28 @@ function measure(sockets, answered, expected) {
     duplicated += s.seqs.length - new Set(s.seqs).size;
     for (let i = 1; i < s.seqs.length; i++) gaps += Math.max(0, s.seqs[i] - s.seqs[i - 1] - 1);
     for (const [id, at] of s.arrivals) {
-      const sent = answered.get(id);
-      if (sent === undefined) continue;
-      if (at < sent) early++;
-      latencies.push(Math.max(0, at - sent));
+      const times = answered.get(id);
+      if (times === undefined) continue;
+      if (at < times.answered) early++;
+      latencies.push(Math.max(0, at - times.answered));
+      sinceRequest.push(at - times.sent);
       last = Math.max(last, at);
     }
   }
-  latencies.sort((a, b) => a - b);
-  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  return { deliveries: latencies.length, p50: pct(50), p99: pct(99), max: latencies.at(-1) ?? NaN, lost, duplicated, gaps, early, last };
+  const stats = (list) => {
+    list.sort((a, b) => a - b);
+    const pct = (p) => list[Math.min(list.length - 1, Math.floor((p / 100) * list.length))] ?? NaN;
+    return { p50: pct(50), p99: pct(99), max: list.at(-1) ?? NaN };
+  };
+  return { deliveries: latencies.length, ...stats(latencies), request: stats(sinceRequest), lost, duplicated, gaps, early, last };
 }
 
 function report(title, m, started) {
   const seconds = (m.last - started) / 1000;
   console.log(`\n${title}`);
   console.log(`  deliveries ${m.deliveries}, lost ${m.lost}, duplicated ${m.duplicated}, gaps in serverSeq ${m.gaps}, before the HTTP response ${m.early}`);
-  console.log(`  latency p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms, max ${m.max.toFixed(1)} ms`);
+  console.log(`  latency after the HTTP response: p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms, max ${m.max.toFixed(1)} ms`);
+  console.log(`  latency after the HTTP request:  p50 ${m.request.p50.toFixed(1)} ms, p99 ${m.request.p99.toFixed(1)} ms, max ${m.request.max.toFixed(1)} ms`);
   console.log(`  ${(m.deliveries / seconds).toFixed(0)} events delivered per second (${seconds.toFixed(1)} s from first append to last receipt)`);
 }
 
@@ -133,7 +143,8 @@ try {
   const many = [];
   for (const id of drafts) many.push(await openSocket(bases[0], id, owner.accessToken), await openSocket(bases[1], id, owner.accessToken));
   const after = await Promise.all(instances.map((i) => i.memory()));
-  const perSocket = (key) => instances.reduce((sum, _, i) => sum + after[i][key] - before[i][key], 0) / many.length / 1024;
+  const held = (m) => m.heapUsed + m.external;
+  const perSocket = instances.reduce((sum, _, i) => sum + held(after[i]) - held(before[i]), 0) / many.length / 1024;
   const spread = await appendAll(bases, owner.accessToken, (n) => drafts[(n * 7919) % drafts.length]);
   const expected = new Map();
   for (let n = 0; n < APPENDS; n++) {
@@ -142,7 +153,7 @@ try {
   }
   await settle(many, (s) => expected.get(s.draftId) ?? 0);
   report(`(2) 1,000 drafts × 2 sockets over 2 instances, ${APPENDS} appends spread over them`, measure(many, spread.answered, (s) => expected.get(s.draftId) ?? 0), spread.started);
-  console.log(`  server memory per socket: ${perSocket('heapUsed').toFixed(1)} KiB heap, ${perSocket('rss').toFixed(1)} KiB RSS (after GC, both instances)`);
+  console.log(`  server memory per socket: ${perSocket.toFixed(1)} KiB (heap + external after GC, both instances)`);
   for (const s of many) s.socket.terminate();
 } finally {
   await Promise.all(instances.map((i) => i.stop()));
