@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import fastifyWebsocket from '@fastify/websocket';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -132,7 +131,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(draftRoutes, { deps: draftsDeps });
   await app.register(eventRoutes, { deps: draftsDeps });
   await app.register(inviteRoutes, { deps: { ...draftsDeps, publicUrl: config.publicUrl } });
-  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(liveRoutes, {
     deps: {
       ...draftsDeps,

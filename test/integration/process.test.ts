@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { runCli as runScript, startServer as startProcess } from '../helpers/server-process.js';
 
@@ -64,6 +65,28 @@ describe('the server process', () => {
     expect(((await me.json()) as { role: string }).role).toBe('user');
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
+  });
+
+  it('closes live connections with 1001 and a reconnect hint on SIGTERM', async () => {
+    const server = await startServer();
+    const draft = (await (
+      await fetch(`${server.url}/v1/drafts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+        body: JSON.stringify({ title: 'Shutdown', platform: 'x' }),
+      })
+    ).json()) as { id: string };
+    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/v1/drafts/${draft.id}/live`);
+    const frames: Array<{ type: string }> = [];
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'hello', accessToken, since: 0 })));
+    socket.on('message', (data) => frames.push(JSON.parse(String(data)) as { type: string }));
+    await expect.poll(() => frames.map((f) => f.type), { timeout: 10_000 }).toContain('event');
+    server.child.kill('SIGTERM');
+    const { code, reason } = await closed;
+    expect(code).toBe(1001);
+    expect(reason).toMatch(/reconnect with since/);
+    expect(await server.exited, server.output()).toBe(0);
   });
 
   it('promotes an account with admin:grant and says so when the email is unknown', async () => {

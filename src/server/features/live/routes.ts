@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import fastifyWebsocket from '@fastify/websocket';
 import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
 import { IdParamsSchema } from '../../../contract/common.js';
@@ -36,6 +37,16 @@ declare module 'fastify' {
 export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opts: { deps: Omit<DraftStreamDeps, 'feeds'> }) {
   const deps: DraftStreamDeps = { ...opts.deps, feeds: new DraftFeeds(opts.deps) };
   const connections = new Set<LiveSocket>();
+  // On shutdown every client is told to come back (to any instance) and resume from its last serverSeq;
+  // waiting for each to release its presence keeps the stores open until nothing uses them.
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: 64 * 1024 },
+    preClose: async function closeLiveConnections(this: FastifyInstance) {
+      await Promise.all([...connections].map((c) => c.close(CLOSE.GOING_AWAY, 'server restarting; reconnect with since')));
+      for (const client of this.websocketServer.clients) client.close(CLOSE.GOING_AWAY, 'server restarting');
+      this.websocketServer.close();
+    },
+  });
   const track = (connection: LiveSocket, socket: WebSocket) => {
     connections.add(connection);
     socket.on('close', () => connections.delete(connection));
@@ -83,8 +94,5 @@ export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opt
   app.addHook('onClose', async () => clearInterval(sweeper));
 
   // On shutdown every client is told to come back (to any instance) and resume from its last serverSeq.
-  // Waiting for each to release its presence keeps the stores open until nothing uses them.
-  app.addHook('preClose', async () => {
-    await Promise.all([...connections].map((c) => c.close(CLOSE.GOING_AWAY, 'server restarting; reconnect with since')));
-  });
+
 });
