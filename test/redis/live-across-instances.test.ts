@@ -18,13 +18,20 @@ afterAll(async () => {
   await redis.quit();
 });
 
+/** Two app instances sharing the database and, under a fresh prefix, the Redis bus (and presence when asked). */
+async function twoInstances(sharePresence = false) {
+  const prefix = `onering:test:${randomBytes(4).toString('hex')}:`;
+  const [busA, busB] = [new RedisBus(redis, { prefix }), new RedisBus(redis, { prefix })];
+  buses.push(busA, busB);
+  const presence = sharePresence ? { presence: new RedisPresenceStore(redis, `${prefix}presence:`) } : {};
+  const a = (await t.build({ bus: busA, ...presence })).app;
+  const b = (await t.build({ bus: busB, ...presence })).app;
+  return [a, b] as const;
+}
+
 describe('live updates across instances', () => {
   it('a socket on instance B receives an append made through instance A', async () => {
-    const prefix = `onering:test:${randomBytes(4).toString('hex')}:`;
-    const [busA, busB] = [new RedisBus(redis, { prefix }), new RedisBus(redis, { prefix })];
-    buses.push(busA, busB);
-    const a = (await t.build({ bus: busA })).app;
-    const b = (await t.build({ bus: busB })).app;
+    const [a, b] = await twoInstances();
     const owner = await registerUser(a);
     const draft = await createDraft(a, owner);
     const live = await LiveClient.open(b, draft.id);
@@ -36,11 +43,7 @@ describe('live updates across instances', () => {
   });
 
   it('a drafts-list channel on instance B hears of a draft joined and changed through instance A', async () => {
-    const prefix = `onering:test:${randomBytes(4).toString('hex')}:`;
-    const [busA, busB] = [new RedisBus(redis, { prefix }), new RedisBus(redis, { prefix })];
-    buses.push(busA, busB);
-    const a = (await t.build({ bus: busA })).app;
-    const b = (await t.build({ bus: busB })).app;
+    const [a, b] = await twoInstances();
     const owner = await registerUser(a);
     const sam = await registerUser(a);
     const draft = await createDraft(a, owner);
@@ -54,12 +57,7 @@ describe('live updates across instances', () => {
   });
 
   it('shares presence: a viewer on instance A sees a typist on instance B', async () => {
-    const prefix = `onering:test:${randomBytes(4).toString('hex')}:`;
-    const [busA, busB] = [new RedisBus(redis, { prefix }), new RedisBus(redis, { prefix })];
-    buses.push(busA, busB);
-    const presence = new RedisPresenceStore(redis, `${prefix}presence:`);
-    const a = (await t.build({ bus: busA, presence })).app;
-    const b = (await t.build({ bus: busB, presence })).app;
+    const [a, b] = await twoInstances(true);
     const owner = await registerUser(a);
     const sam = await registerUser(a);
     const draft = await createDraft(a, owner);

@@ -6,6 +6,7 @@ import { findDraft, findMember } from '../drafts/repo.js';
 import { listEvents } from '../events/log.js';
 import { displayNameOf } from '../users/present.js';
 import { CLOSE } from './close-codes.js';
+import { CoalescingRunner } from './coalescing-runner.js';
 import { FEED_PAGE, toFeedEvent, type DraftFeed, type DraftFeeds, type FeedListener } from './feed.js';
 import { PRESENCE_TTL_MS, presenceByUser, type PresenceEntry, type PresenceState, type PresenceStore } from './presence.js';
 import { LiveSocket, type Hello, type LiveSocketDeps } from './socket.js';
@@ -44,11 +45,14 @@ const PresenceSchema = z.object({
  */
 export class DraftStream extends LiveSocket {
   private sent = 0;
-  private pumping: Promise<void> | null = null;
-  private ringAgain = false;
+  /** Sends what the feed or the log holds after the last event sent, whenever the feed has read more. */
+  private readonly sender = new CoalescingRunner(
+    () => this.pump(),
+    (error) => this.fail(error),
+  );
   private unsubscribePresence: (() => Promise<void>) | null = null;
   private feed: DraftFeed | null = null;
-  private readonly listener: FeedListener = { changed: () => this.ring(), failed: (error) => this.fail(error) };
+  private readonly listener: FeedListener = { changed: () => this.sender.trigger(), failed: (error) => this.fail(error) };
   readonly id = randomUUID();
   private here: { state: PresenceState; position: number | null } | null = null;
 
@@ -78,7 +82,7 @@ export class DraftStream extends LiveSocket {
     if (this.closed) return this.deps.feeds.leave(feed, this.listener);
     this.feed = feed;
     this.send({ type: 'ready', lastServerSeq: draft.lastServerSeq });
-    this.ring();
+    this.sender.trigger();
     await this.setPresence('viewing', null);
   }
 
@@ -111,23 +115,6 @@ export class DraftStream extends LiveSocket {
       this.deps.clock.now().getTime() + PRESENCE_TTL_MS,
     );
     if (changed) await broadcastPresence(this.deps, this.draftId);
-  }
-
-  /** Something was committed: send what follows the last event sent (one loop at a time). */
-  private ring(): void {
-    if (this.pumping) {
-      this.ringAgain = true;
-      return;
-    }
-    this.pumping = this.pump()
-      .catch((error: unknown) => this.fail(error))
-      .finally(() => {
-        this.pumping = null;
-        if (this.ringAgain && !this.closed) {
-          this.ringAgain = false;
-          this.ring();
-        }
-      });
   }
 
   /** Sends what follows the last event sent: from the shared feed, or from the log when behind it. */

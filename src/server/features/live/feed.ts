@@ -3,6 +3,7 @@ import type { Bus } from '../../platform/bus.js';
 import { presentEvent } from '../drafts/present.js';
 import { draftTopic } from '../drafts/service.js';
 import { listEvents, type EventView } from '../events/log.js';
+import { CoalescingRunner } from './coalescing-runner.js';
 
 /** Events read from the log at a time. */
 export const FEED_PAGE = 500;
@@ -26,8 +27,14 @@ type FeedDeps = { db: Db; bus: Bus };
 export class DraftFeed {
   /** Events with serverSeq in (base, head], contiguous. */
   private window: FeedEvent[] = [];
-  private reading = false;
-  private ringAgain = false;
+  /** Reads past the head and wakes the listeners, one read at a time, again if the doorbell rang meanwhile. */
+  private readonly reader = new CoalescingRunner(
+    async () => {
+      await this.read();
+      this.listeners.forEach((l) => l.changed());
+    },
+    (error) => this.listeners.forEach((l) => l.failed(error)),
+  );
   private closed = false;
   private unsubscribe: (() => Promise<void>) | null = null;
   readonly listeners = new Set<FeedListener>();
@@ -51,31 +58,13 @@ export class DraftFeed {
 
   /** Starts listening, then reads once: a change committed before the doorbell was heard is not missed. */
   async open(): Promise<void> {
-    this.unsubscribe = await this.deps.bus.subscribe(draftTopic(this.draftId), () => this.ring());
-    this.ring();
+    this.unsubscribe = await this.deps.bus.subscribe(draftTopic(this.draftId), () => this.reader.trigger());
+    this.reader.trigger();
   }
 
   async close(): Promise<void> {
     this.closed = true;
     await this.unsubscribe?.();
-  }
-
-  private ring(): void {
-    if (this.reading) {
-      this.ringAgain = true;
-      return;
-    }
-    this.reading = true;
-    void this.read()
-      .then(() => this.listeners.forEach((l) => l.changed()))
-      .catch((error: unknown) => this.listeners.forEach((l) => l.failed(error)))
-      .finally(() => {
-        this.reading = false;
-        if (this.ringAgain && !this.closed) {
-          this.ringAgain = false;
-          this.ring();
-        }
-      });
   }
 
   private async read(): Promise<void> {
