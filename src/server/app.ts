@@ -136,6 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...draftsDeps,
       tokens,
       loadPrincipal: principals.loader,
+      watchPrincipals: (handler) => principals.watch(handler),
       ...DEFAULT_LIVE_LIMITS,
       ...deps.live,
       presence: deps.presence ?? new MemoryPresenceStore(),

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE } from '../../src/server/features/live/close-codes.js';
 import type { PresenceStore } from '../../src/server/features/live/presence.js';
-import { addCollaborator, call, createDraft, registerUser } from '../helpers/api.js';
+import { addCollaborator, call, createDraft, login, registerUser } from '../helpers/api.js';
 import { useTestApp } from '../helpers/app.js';
 import { LiveClient } from '../helpers/live.js';
 
@@ -170,6 +170,28 @@ describe('a failing store', () => {
     expect(logs.records.some((r) => r.level === 50 && r.msg === 'live connection failed')).toBe(true);
     const res = await call(app, 'POST', `/v1/drafts/${draft.id}/segments`, { token: owner.accessToken, body: { content: 'still here' } });
     expect(res.statusCode).toBe(201);
+  });
+});
+
+describe('a session that ends while connected', () => {
+  it('closes both channels with 4401 at once, not at token expiry; other sessions stay', async () => {
+    const owner = await registerUser(t.app);
+    const draft = await createDraft(t.app, owner);
+    const other = (await login(t.app, owner.email, owner.password)).json() as { accessToken: string };
+    const live = await open(draft.id);
+    const list = await LiveClient.openList(t.app);
+    const stays = await open(draft.id);
+    clients.push(list);
+    live.hello(owner.accessToken);
+    list.hello(owner.accessToken);
+    stays.hello(other.accessToken);
+    await expect.poll(() => [live.seqs, stays.seqs, list.frames.length]).toEqual([[1], [1], 1]);
+    const res = await call(t.app, 'POST', '/v1/auth/logout', { token: owner.accessToken, body: { refreshToken: owner.refreshToken } });
+    expect(res.statusCode).toBe(204);
+    await expect.poll(() => [live.closed?.code, list.closed?.code]).toEqual([CLOSE.UNAUTHORIZED, CLOSE.UNAUTHORIZED]);
+    await append(other.accessToken, draft.id, 'still here');
+    await expect.poll(() => stays.seqs).toEqual([1, 2]);
+    expect(stays.closed).toBeNull();
   });
 });
 

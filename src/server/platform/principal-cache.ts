@@ -18,7 +18,15 @@ export class PrincipalCache {
   private generation = 0;
   private trusted = false;
 
+  private readonly watchers = new Set<(payload: string) => void>();
+
   constructor(private readonly load: PrincipalLoader) {}
+
+  /** Hears every announcement after the cache applied it (live connections re-check their session). */
+  watch(handler: (payload: string) => void): () => void {
+    this.watchers.add(handler);
+    return () => this.watchers.delete(handler);
+  }
 
   readonly loader: PrincipalLoader = async (userId, sessionId) => {
     const hit = this.trusted ? this.entries.get(sessionId) : undefined;
@@ -37,6 +45,7 @@ export class PrincipalCache {
     else if (kind === 'u:') {
       for (const [sessionId, user] of this.entries.entries()) if (user.id === id) this.entries.delete(sessionId);
     } else this.entries.clear();
+    for (const watcher of this.watchers) watcher(payload);
   }
 
   onGap(): void {

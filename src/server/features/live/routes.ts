@@ -47,6 +47,8 @@ export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opt
       this.websocketServer.close();
     },
   });
+  const unwatch = deps.watchPrincipals((payload) => connections.forEach((c) => c.principalChanged(payload)));
+  app.addHook('onClose', async () => unwatch());
   const track = (connection: LiveSocket, socket: WebSocket) => {
     connections.add(connection);
     socket.on('close', () => connections.delete(connection));

@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { AccessTokens } from '../../platform/access-tokens.js';
 import type { AuthUser, PrincipalLoader } from '../../platform/auth.js';
+import { sessionChanged, userChanged } from '../../platform/principal-cache.js';
 import type { DraftsDeps } from '../drafts/service.js';
 import { CLOSE } from './close-codes.js';
 
@@ -21,6 +22,8 @@ export type LiveSocketDeps = DraftsDeps &
   LiveLimits & {
     tokens: AccessTokens;
     loadPrincipal: PrincipalLoader;
+    /** Announcements of ended sessions and changed accounts (`s:<sessionId>`, `u:<userId>`). */
+    watchPrincipals(handler: (payload: string) => void): () => void;
     log: FastifyBaseLogger;
   };
 
@@ -36,6 +39,7 @@ export type Hello = z.infer<typeof HelloSchema>;
  */
 export abstract class LiveSocket {
   protected user: AuthUser | null = null;
+  private sessionId = '';
   protected closed = false;
   private greeted = false;
   private helloTimer: NodeJS.Timeout | null;
@@ -67,6 +71,19 @@ export abstract class LiveSocket {
       this.socket.close(code, reason);
     }
     return this.dispose();
+  }
+
+  /** A session ended or an account changed somewhere: re-check ours, closing with 4401 when it is over. */
+  principalChanged(payload: string): void {
+    const user = this.user;
+    if (!user || (payload !== sessionChanged(this.sessionId) && payload !== userChanged(user.id))) return;
+    void this.deps
+      .loadPrincipal(user.id, this.sessionId)
+      .then((current) => {
+        if (!current) return this.close(CLOSE.UNAUTHORIZED, 'session ended');
+        this.user = current;
+      })
+      .catch((error: unknown) => this.fail(error));
   }
 
   protected send(frame: unknown): void {
@@ -142,6 +159,7 @@ export abstract class LiveSocket {
       return false;
     }
     this.user = user;
+    this.sessionId = verified.claims.sessionId;
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     const remaining = verified.expiresAtMs - this.deps.clock.now().getTime();
     this.expiryTimer = setTimeout(() => void this.close(CLOSE.UNAUTHORIZED, 'token expired; send auth'), Math.max(0, remaining));
