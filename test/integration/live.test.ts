@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE } from '../../src/server/features/live/close-codes.js';
 import type { PresenceStore } from '../../src/server/features/live/presence.js';
-import { addCollaborator, call, createDraft, login, registerUser } from '../helpers/api.js';
+import { addCollaborator, call, createDraft, expectProblem, login, registerUser } from '../helpers/api.js';
 import { useTestApp } from '../helpers/app.js';
 import { LiveClient } from '../helpers/live.js';
 
@@ -93,6 +93,14 @@ describe('the live channel', () => {
     const garbled = await open(draft.id);
     garbled.socket.send('hello?');
     await expect.poll(() => garbled.closed?.code).toBe(CLOSE.BAD_FRAME);
+  });
+
+  it('answers a plain HTTP request on a live path with 426 websocket_required', async () => {
+    for (const url of ['/v1/me/live', '/v1/drafts/01a20160-b0b9-7351-9a69-92d27af4518d/live', '/v1/drafts/not-a-uuid/live']) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.headers.upgrade).toBe('websocket');
+      expectProblem(res, 426, 'websocket_required');
+    }
   });
 
   it('closes with 4408 when no hello comes in time', async () => {

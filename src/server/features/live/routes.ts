@@ -1,10 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyWebsocket from '@fastify/websocket';
 import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
 import { IdParamsSchema } from '../../../contract/common.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { problemBody, sendProblem } from '../../platform/errors.js';
 import { BEARER_AUTH, problemResponses } from '../../platform/http.js';
 import { assertMember } from '../drafts/policy.js';
 import { findMember } from '../drafts/repo.js';
@@ -27,6 +28,12 @@ declare module 'fastify' {
     /** Drops expired presence on the drafts this instance serves and tells their viewers (runs every 5 s). */
     sweepPresence(): Promise<void>;
   }
+}
+
+/** A plain HTTP request on a live path: it only speaks WebSocket. */
+function upgradeRequired(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const problem = problemBody(request.id, 426, 'websocket_required', 'This path is a WebSocket: connect with an Upgrade request (see docs/api.md).');
+  return sendProblem(reply, problem, { upgrade: 'websocket' });
 }
 
 /**
@@ -54,18 +61,24 @@ export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opt
     socket.on('close', () => connections.delete(connection));
   };
 
-  app.get(
-    '/v1/drafts/:id/live',
-    { websocket: true, schema: { hide: true } },
-    (socket: WebSocket, request) => {
+  app.route({
+    method: 'GET',
+    url: '/v1/drafts/:id/live',
+    schema: { hide: true },
+    handler: upgradeRequired,
+    wsHandler: (socket: WebSocket, request) => {
       const params = IdParamsSchema.safeParse(request.params);
       if (!params.success) return socket.close(CLOSE.NOT_FOUND, 'no such draft');
       track(new DraftStream(deps, socket, params.data.id), socket);
     },
-  );
+  });
 
-  app.get('/v1/me/live', { websocket: true, schema: { hide: true } }, (socket: WebSocket) => {
-    track(new UserStream(deps, socket), socket);
+  app.route({
+    method: 'GET',
+    url: '/v1/me/live',
+    schema: { hide: true },
+    handler: upgradeRequired,
+    wsHandler: (socket: WebSocket) => track(new UserStream(deps, socket), socket),
   });
 
   app.withTypeProvider<ZodTypeProvider>().get(
