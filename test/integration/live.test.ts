@@ -134,6 +134,42 @@ describe('the live channel', () => {
   });
 });
 
+describe('frames a client may send', () => {
+  it('survives random frames: ignored, or closed with 4400 (or 4401 for a bad token), never a server error', async () => {
+    let state = 7;
+    const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)]!;
+    const values: unknown[] = [null, 0, -1, 1.5, 2 ** 53, 'typing', '', 'x'.repeat(5000), [], {}, true, { nested: { deep: [1, 2] } }];
+    const frame = () =>
+      pick([
+        () => JSON.stringify(pick(values)),
+        () => JSON.stringify({ type: pick(['presence', 'auth', 'hello', 'event', 'ping', ...values]), state: pick(['viewing', 'typing', ...values]), position: pick(values), accessToken: pick(values), since: pick(values) }),
+        () => pick(['{', '}', '\u0000', '{"type":', 'null', '[[[[', '"presence"']),
+      ])();
+    const owner = await registerUser(t.app);
+    const draft = await createDraft(t.app, owner);
+    const closes = new Set<number | null>();
+    for (let round = 0; round < 30; round++) {
+      const live = await open(draft.id);
+      live.hello(owner.accessToken);
+      await expect.poll(() => live.seqs.length).toBe(round + 1);
+      for (let i = 0; i < 10 && !live.closed; i++) {
+        live.socket.send(frame());
+        t.clock.advance(100);
+      }
+      // The event of this append arrives after every frame above was handled, unless one closed the socket.
+      await append(owner.accessToken, draft.id, `round ${round}`);
+      await expect.poll(() => live.closed !== null || live.seqs.length === round + 2).toBe(true);
+      closes.add(live.closed?.code ?? null);
+    }
+    expect([...closes].every((c) => c === null || c === CLOSE.BAD_FRAME || c === CLOSE.UNAUTHORIZED)).toBe(true);
+    expect(closes.has(null) && closes.has(CLOSE.BAD_FRAME)).toBe(true);
+    expect(t.logs.records.filter((r) => (r.level as number) >= 50)).toEqual([]);
+    const res = await append(owner.accessToken, draft.id, 'still serving');
+    expect(res.statusCode).toBe(201);
+  });
+});
+
 describe('a slow consumer', () => {
   it('is closed with 4429 once its buffer is full, without delaying others, and resumes by since', async () => {
     const { app } = await t.build({ live: { maxBufferedBytes: 16 * 1024 } });
