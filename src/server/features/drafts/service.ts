@@ -25,15 +25,22 @@ export const draftTopic = (draftId: string) => `draft:${draftId}`;
  * Announces that a draft's log now reaches `lastServerSeq`. Only a doorbell: listeners read the log itself,
  * so a failed publish delays live updates until the next one and loses nothing.
  */
-export async function announceChange(deps: Pick<DraftsDeps, 'bus'>, draftId: string, lastServerSeq: number): Promise<void> {
+async function announceChange(deps: Pick<DraftsDeps, 'bus'>, draftId: string, lastServerSeq: number): Promise<void> {
   await deps.bus.publish(draftTopic(draftId), String(lastServerSeq)).catch(() => undefined);
 }
 
 /** The bus topic on which a user hears that they joined or left a draft (message: the draft id). */
 export const userTopic = (userId: string) => `user:${userId}`;
 
-export async function announceMembership(deps: Pick<DraftsDeps, 'bus'>, userId: string, draftId: string): Promise<void> {
-  await deps.bus.publish(userTopic(userId), draftId).catch(() => undefined);
+/** After a commit: rings the draft's doorbell and tells each user who joined or left it. */
+export async function announceCommitted(
+  deps: Pick<DraftsDeps, 'bus'>,
+  draftId: string,
+  lastServerSeq: number,
+  membershipChanges: string[] = [],
+): Promise<void> {
+  await announceChange(deps, draftId, lastServerSeq);
+  await Promise.all(membershipChanges.map((userId) => deps.bus.publish(userTopic(userId), draftId).catch(() => undefined)));
 }
 
 /**
@@ -57,8 +64,7 @@ export async function changeDraft<T>(deps: DraftsDeps, actor: AuthUser, draftId:
     draft = locked.draft;
     return work({ tx, draft, member, now: deps.clock.now(), membershipChanges });
   });
-  if (draft) await announceChange(deps, draftId, draft.lastServerSeq);
-  await Promise.all(membershipChanges.map((userId) => announceMembership(deps, userId, draftId)));
+  if (draft) await announceCommitted(deps, draftId, draft.lastServerSeq, membershipChanges);
   return result;
 }
 
@@ -129,8 +135,7 @@ export async function createDraft(deps: DraftsDeps, actor: AuthUser, input: Crea
       await insertSegmentWithEvent(tx, draft, actor, input.initialSegment, now);
     }
   });
-  await announceChange(deps, draft.id, draft.lastServerSeq);
-  await announceMembership(deps, actor.id, draft.id);
+  await announceCommitted(deps, draft.id, draft.lastServerSeq, [actor.id]);
   return viewAfter(deps, draft.id);
 }
 

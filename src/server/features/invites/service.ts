@@ -9,7 +9,7 @@ import { hashToken, randomToken } from '../auth/secrets.js';
 import * as draftErrors from '../drafts/errors.js';
 import { assertEditable, assertOwner } from '../drafts/policy.js';
 import * as draftRepo from '../drafts/repo.js';
-import { announceChange, announceMembership, changeDraft, joinDraft, loadDraftView, type DraftsDeps } from '../drafts/service.js';
+import { announceCommitted, changeDraft, joinDraft, loadDraftView, type DraftsDeps } from '../drafts/service.js';
 import { recordEvent } from '../events/log.js';
 import { findUserById } from '../users/repo.js';
 import { displayNameOf } from '../users/present.js';
@@ -103,6 +103,7 @@ export async function previewInvite(deps: InvitesDeps, token: string): Promise<I
  */
 export async function acceptInvite(deps: InvitesDeps, actor: AuthUser, token: string): Promise<Draft> {
   // Answers the draft joined and, when this call changed it, where its log now ends.
+  const membershipChanges: string[] = [];
   const { draftId, lastServerSeq } = await deps.db.transaction(async (tx): Promise<{ draftId: string; lastServerSeq: number | null }> => {
     const found = await repo.findInviteByHash(tx, hashToken(token));
     if (!found) throw inviteNotFound();
@@ -116,13 +117,10 @@ export async function acceptInvite(deps: InvitesDeps, actor: AuthUser, token: st
     if (await draftRepo.findMember(tx, draft.id, actor.id)) return unchanged;
     assertEditable(draft);
     if (!(await repo.markAccepted(tx, invite.id, actor.id, now))) throw inviteUsed();
-    await joinDraft({ tx, draft, member: { role: 'collaborator' }, now, membershipChanges: [] }, actor, actor.id, 'invite');
+    await joinDraft({ tx, draft, member: { role: 'collaborator' }, now, membershipChanges }, actor, actor.id, 'invite');
     return { draftId: draft.id, lastServerSeq: draft.lastServerSeq };
   });
-  if (lastServerSeq !== null) {
-    await announceChange(deps, draftId, lastServerSeq);
-    await announceMembership(deps, actor.id, draftId);
-  }
+  if (lastServerSeq !== null) await announceCommitted(deps, draftId, lastServerSeq, membershipChanges);
   const draft = await draftRepo.findDraft(deps.db, draftId);
   if (!draft) throw inviteNotFound();
   return loadDraftView(deps.db, draft);
