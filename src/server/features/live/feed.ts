@@ -89,6 +89,11 @@ export class DraftFeeds {
     private readonly capacity = 32,
   ) {}
 
+  /** The drafts somebody on this instance is watching. */
+  draftIds(): string[] {
+    return [...this.feeds.keys()];
+  }
+
   /** Joins the draft's feed (opening it, with `lastServerSeq` as its head, when it is the first). */
   async join(draftId: string, lastServerSeq: number, listener: FeedListener): Promise<DraftFeed> {
     let entry = this.feeds.get(draftId);

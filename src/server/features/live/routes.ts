@@ -100,8 +100,7 @@ export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opt
   );
 
   async function sweepPresence(): Promise<void> {
-    const drafts = new Set([...connections].flatMap((c) => (c instanceof DraftStream ? [c.draftId] : [])));
-    for (const draftId of drafts) await broadcastPresence(opts.deps, draftId, true);
+    for (const draftId of deps.feeds.draftIds()) await broadcastPresence(deps, draftId, true);
   }
   app.decorate('sweepPresence', sweepPresence);
   const sweeper = setInterval(() => void sweepPresence().catch(() => undefined), SWEEP_INTERVAL_MS);
