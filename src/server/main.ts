@@ -80,7 +80,7 @@ async function main(): Promise<void> {
 
   await app.listen({ host: config.host, port: config.port });
   logger.info(
-    { database: database.kind, redis: redis ? 'on' : 'off', rateLimits: config.rateLimitsEnabled ? 'on' : 'off' },
+    { node: process.version, database: database.kind, redis: redis ? 'on' : 'off', rateLimits: config.rateLimitsEnabled ? 'on' : 'off' },
     `OneRing is serving ${config.publicUrl}`,
   );
 }

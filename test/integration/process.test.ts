@@ -42,6 +42,7 @@ describe('the server process', () => {
     const server = await startServer();
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     expect(statSync(join(dataDir, 'keys/jwt-ed25519.pem')).mode & 0o777).toBe(0o600);
+    expect(server.output(), 'the server runs on the Node the project pins').toMatch(/"node":"v24\./);
     const pending = fetch(`${server.url}/v1/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': 'in-flight-1' },
