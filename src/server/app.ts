@@ -32,6 +32,7 @@ import { idempotencyPlugin } from './platform/idempotency.js';
 import { PRINCIPAL_CHANNEL, PrincipalCache } from './platform/principal-cache.js';
 import { RateLimiter, type LimitStore } from './platform/limits.js';
 import { securityHeadersPlugin } from './platform/security-headers.js';
+import { textInputPlugin } from './platform/text-input.js';
 import { OutboxMailer, type Mailer } from './platform/mailer.js';
 import { AccessLogController, Metrics, observabilityPlugin, requestIdFor } from './platform/observability.js';
 import type { SigningKeys } from './platform/signing-keys.js';
@@ -89,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   await app.register(errorHandlerPlugin);
+  await app.register(textInputPlugin);
   await app.register(observabilityPlugin, { metrics: new Metrics() });
   await app.register(securityHeadersPlugin);
   await app.register(fastifyCookie);
