@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { InjectOptions } from 'fastify';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { call, createDraft, expectProblem, GOOD_PASSWORD, registerUser, type Account } from '../helpers/api.js';
+import { bearer, call, createDraft, expectProblem, GOOD_PASSWORD, registerUser, type Account } from '../helpers/api.js';
 import { useTestApp } from '../helpers/app.js';
 
 const t = useTestApp();
@@ -233,4 +233,34 @@ describe('text that is not valid Unicode, in any field', () => {
       expect(await snapshot(), c.name).toBe(before);
     }
   });
+});
+
+describe('the request body’s charset', () => {
+  const post = (owner: Account, contentType: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/v1/drafts',
+      headers: { ...bearer(owner.accessToken), 'content-type': contentType },
+      payload: JSON.stringify({ title: 'Déjà vu', platform: 'x' }),
+    });
+
+  it.each(['application/json; charset=latin1', 'application/json; charset=ISO-8859-1', 'application/json; charset=utf-16', 'application/json;charset="utf-16le"'])(
+    'refuses %s with 415, writing nothing',
+    async (contentType) => {
+      const owner = await registerUser(t.app);
+      const before = await snapshot();
+      expectProblem(await post(owner, contentType), 415, 'unsupported_media_type');
+      expect(await snapshot()).toBe(before);
+    },
+  );
+
+  it.each(['application/json', 'application/json; charset=utf-8', 'application/json; charset=UTF-8', 'application/json;charset="Utf-8"'])(
+    'accepts %s',
+    async (contentType) => {
+      const owner = await registerUser(t.app);
+      const res = await post(owner, contentType);
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json().title).toBe('Déjà vu');
+    },
+  );
 });

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { ValidationError, type FieldError } from './errors.js';
+import { AppError, ValidationError, type FieldError } from './errors.js';
 
 // PostgreSQL stores neither NUL (text and jsonb refuse it) nor an unpaired UTF-16 surrogate (jsonb refuses
 // it, and UTF-8 encoding silently turns it into U+FFFD in text). With the `u` flag a well-formed pair is one
@@ -11,6 +11,18 @@ function problemOf(text: string): string | null {
   const found = NOT_STORABLE.exec(text)?.[0];
   if (found === undefined) return null;
   return found === '\0' ? 'Text cannot contain NUL characters.' : 'Text must be valid Unicode (no unpaired surrogates).';
+}
+
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
+
+/**
+ * Null when a JSON body's declared charset is UTF-8 (or none is declared, as RFC 8259 wants); else the 415
+ * to answer, since the body would otherwise be read as UTF-8 whatever the client meant.
+ */
+export function unsupportedCharset(contentType: string | undefined): AppError | null {
+  const charset = CHARSET.exec(contentType ?? '')?.[1]?.toLowerCase();
+  if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return null;
+  return new AppError(415, 'unsupported_media_type', 'Send the body as application/json in UTF-8.');
 }
 
 /**
