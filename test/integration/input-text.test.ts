@@ -264,3 +264,51 @@ describe('the request body’s charset', () => {
     },
   );
 });
+
+describe('text that shows nothing, and names that reorder text', () => {
+  const INVISIBLE = ['\u200b', '\u200c\u200d', ' \u2060\ufeff ', '\u200e\u200f\u061c'];
+
+  it('refuses titles, segments, display names and comments made only of invisible characters, writing nothing', async () => {
+    const owner = await registerUser(t.app, { displayName: 'Frodo' });
+    const draft = await createDraft(t.app, owner, { initialSegment: 'It begins.' });
+    const comment = (text: string) => ({ type: 'comment.added', clientId: 'tab-1', clientSeq: 1, payload: { text } });
+    const before = await snapshot();
+    for (const blank of INVISIBLE) {
+      const cases: Array<[InjectOptions['method'], string, unknown, string]> = [
+        ['POST', '/v1/drafts', { title: blank, platform: 'x' }, 'body.title'],
+        ['POST', '/v1/drafts', { title: 'ok', platform: 'x', initialSegment: blank }, 'body.content'],
+        ['PATCH', `/v1/drafts/${draft.id}`, { title: blank }, 'body.title'],
+        ['POST', `/v1/drafts/${draft.id}/segments`, { content: blank }, 'body.content'],
+        ['POST', `/v1/drafts/${draft.id}/events`, comment(blank), 'body.payload.text'],
+        ['PATCH', '/v1/me', { displayName: blank }, 'body.displayName'],
+        ['POST', '/v1/auth/register', { email: 'pippin@example.test', password: GOOD_PASSWORD, displayName: blank }, 'body.displayName'],
+      ];
+      for (const [method, url, body, path] of cases) {
+        const res = await call(t.app, method, url, { token: owner.accessToken, body });
+        const label = `${method} ${url} ${JSON.stringify(blank)}`;
+        expect(res.statusCode, `${label}: ${res.body}`).toBe(400);
+        expect(res.json().errors, label).toContainEqual(expect.objectContaining({ path }));
+      }
+    }
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('refuses bidi override and isolate controls in display names, writing nothing', async () => {
+    const owner = await registerUser(t.app, { displayName: 'Frodo' });
+    const before = await snapshot();
+    for (const control of ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069']) {
+      const name = `Frodo${control}gnisseb`;
+      for (const [method, url, body] of [
+        ['PATCH', '/v1/me', { displayName: name }],
+        ['POST', '/v1/auth/register', { email: 'pippin@example.test', password: GOOD_PASSWORD, displayName: name }],
+      ] as const) {
+        const res = await call(t.app, method, url, { token: owner.accessToken, body });
+        const problem = expectProblem(res, 400, 'validation_failed');
+        expect(problem.errors, `${url} ${JSON.stringify(control)}`).toContainEqual(expect.objectContaining({ path: 'body.displayName' }));
+      }
+    }
+    expect(await snapshot()).toBe(before);
+    const marked = await call(t.app, 'PATCH', '/v1/me', { token: owner.accessToken, body: { displayName: '\u05e4\u05e8\u05d5\u05d3\u05d5\u200f' } });
+    expect(marked.statusCode, marked.body).toBe(200);
+  });
+});
