@@ -13,6 +13,21 @@ describe('checkDisplayName', () => {
     for (const bad of ['a\u0000b', 'a\nb', 'a\u001bb', 'a\u2028b', 'a\u007fb']) expect(checkDisplayName(bad).ok).toBe(false);
   });
 
+  it('refuses a name made only of invisible characters as empty', () => {
+    for (const blank of ['\u200b', '\u200b\u200c\u200d', ' \u2060\ufeff ', '\u200e\u200f', '\u061c', '\u3164']) {
+      expect(checkDisplayName(blank)).toEqual({ ok: false, message: 'Display name cannot be empty.' });
+    }
+  });
+
+  it('refuses bidi override and isolate controls but keeps bidi marks', () => {
+    for (const control of ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069']) {
+      const checked = checkDisplayName(`Frodo${control}gnisseb`);
+      expect(checked.ok, JSON.stringify(control)).toBe(false);
+      if (!checked.ok) expect(checked.message).toMatch(/direction/);
+    }
+    expect(checkDisplayName('\u05e4\u05e8\u05d5\u05d3\u05d5\u200f').ok).toBe(true);
+  });
+
   it('never throws on arbitrary input', () => {
     let seed = 42;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;

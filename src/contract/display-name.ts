@@ -1,8 +1,11 @@
 import { DISPLAY_NAME_MAX_LENGTH } from './constants.js';
+import { isBlank } from './text.js';
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 // Control characters and line/paragraph separators would break one-line rendering everywhere.
 const FORBIDDEN = /[\p{Cc}\u2028\u2029]/u;
+// Embedding, override and isolate controls reorder the text around a name ("Trojan Source" spoofing).
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/u;
 
 // Printable ASCII without CR: every character is its own grapheme cluster, no segmenter needed.
 const SIMPLE = /^[\x20-\x7e\t\n]*$/;
@@ -19,8 +22,9 @@ export function graphemeLength(text: string): number {
 export function checkDisplayName(raw: string): { ok: true; value: string } | { ok: false; message: string } {
   const value = raw.trim();
   if (FORBIDDEN.test(value)) return { ok: false, message: 'Display names cannot contain control characters.' };
+  if (isBlank(value)) return { ok: false, message: 'Display name cannot be empty.' };
+  if (BIDI_CONTROLS.test(value)) return { ok: false, message: 'Display names cannot contain text direction controls.' };
   const length = graphemeLength(value);
-  if (length < 1) return { ok: false, message: 'Display name cannot be empty.' };
   if (length > DISPLAY_NAME_MAX_LENGTH) {
     return { ok: false, message: `Use at most ${DISPLAY_NAME_MAX_LENGTH} characters.` };
   }

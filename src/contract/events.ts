@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { COMMENT_MAX_LENGTH } from './constants.js';
 import { PersonSchema } from './drafts.js';
+import { isBlank } from './text.js';
 
 export const DraftEventSchema = z.object({
   serverSeq: z.number().int(),
@@ -28,7 +29,7 @@ export const CLIENT_EVENT_PAYLOADS = {
       text: z
         .string()
         .max(COMMENT_MAX_LENGTH)
-        .refine((t) => t.trim().length > 0, 'A comment cannot be empty.'),
+        .refine((t) => !isBlank(t), 'A comment cannot be empty.'),
       position: z.number().int().min(0).optional(),
     })
     .strict(),

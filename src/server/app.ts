@@ -32,6 +32,7 @@ import { idempotencyPlugin } from './platform/idempotency.js';
 import { PRINCIPAL_CHANNEL, PrincipalCache } from './platform/principal-cache.js';
 import { RateLimiter, type LimitStore } from './platform/limits.js';
 import { securityHeadersPlugin } from './platform/security-headers.js';
+import { textInputPlugin, unsupportedCharset } from './platform/text-input.js';
 import { OutboxMailer, type Mailer } from './platform/mailer.js';
 import { AccessLogController, Metrics, observabilityPlugin, requestIdFor } from './platform/observability.js';
 import type { SigningKeys } from './platform/signing-keys.js';
@@ -84,11 +85,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // treat that as no body rather than as malformed JSON. Everything else keeps Fastify's safe parser.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
-    body.length === 0 ? done(null, undefined) : parseJson(request, body.toString(), done),
-  );
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const refused = unsupportedCharset(request.headers['content-type']);
+    if (refused) return done(refused, undefined);
+    return body.length === 0 ? done(null, undefined) : parseJson(request, body.toString(), done);
+  });
 
   await app.register(errorHandlerPlugin);
+  await app.register(textInputPlugin);
   await app.register(observabilityPlugin, { metrics: new Metrics() });
   await app.register(securityHeadersPlugin);
   await app.register(fastifyCookie);

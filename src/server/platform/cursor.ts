@@ -3,6 +3,10 @@ import { BadRequestError } from './errors.js';
 /** A keyset position: the sort time and the id that breaks ties. */
 export type KeysetCursor = { at: Date; id: string };
 
+// Exactly what encodeCursor writes for a real row: a year from 0001 to 9999 is inside PostgreSQL's range
+// in a notation it parses (it has no year 0), and a canonical lower-case UUID is what the id columns accept.
+const CURSOR = /^((?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
 /** Opaque list cursors: `<iso time>|<uuid>` in base64url. */
 export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
@@ -10,12 +14,15 @@ export function encodeCursor(at: Date, id: string): string {
 
 /** Reads a cursor back; anything we did not hand out is a 400 `invalid_cursor`. */
 export function decodeCursor(cursor: string): KeysetCursor {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const date = new Date(at ?? '');
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(date.getTime())) {
+  const match = CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  const at = new Date(match?.[1] ?? '');
+  const id = match?.[2] ?? '';
+  // Re-encoding refuses what Node's lenient base64 reader or Date would otherwise accept (padding,
+  // stray characters, February 31st rolled over into March).
+  if (Number.isNaN(at.getTime()) || encodeCursor(at, id) !== cursor) {
     throw new BadRequestError('invalid_cursor', 'The cursor is not valid; start from the first page.');
   }
-  return { at: date, id };
+  return { at, id };
 }
 
 /**

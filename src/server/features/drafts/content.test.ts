@@ -16,6 +16,10 @@ describe('segmentProblem', () => {
     expect(segmentProblem(' \n\t ', 'x')).not.toBeNull();
   });
 
+  it('counts text made only of invisible characters as blank', () => {
+    for (const blank of ['\u200b', '\u200b\n\u200d', '\ufeff\u2060', '\u200e \u200f']) expect(segmentProblem(blank, 'x'), JSON.stringify(blank)).toBe('A segment needs some text.');
+  });
+
   it('never throws on arbitrary text', () => {
     let seed = 3;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
@@ -33,5 +37,11 @@ describe('checkTitle', () => {
     expect(checkTitle('').ok).toBe(false);
     expect(checkTitle('two\nlines').ok).toBe(false);
     expect(checkTitle('x'.repeat(201)).ok).toBe(false);
+  });
+
+  it('counts a title made only of invisible characters as missing', () => {
+    for (const blank of ['\u200b', ' \u200c\u200d ', '\ufeff', '\u2060\u200e']) {
+      expect(checkTitle(blank), JSON.stringify(blank)).toEqual({ ok: false, message: 'Give the draft a title.' });
+    }
   });
 });
