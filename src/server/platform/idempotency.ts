@@ -122,7 +122,12 @@ function serialize(reply: FastifyReply, status: number, body: unknown): StoredAn
   return { status, body: String(reply.serialize(body)), type: 'application/json; charset=utf-8' };
 }
 
-type Options = { db: Db; clock: Clock; sweepEveryMs?: number; crashAfterCommitKey?: string | undefined };
+type Options = {
+  db: Db;
+  clock: Clock;
+  /** Test only: the key after whose commit the process kills itself, as a crash between commit and answer. */
+  crashAfterCommitKey?: string | undefined;
+};
 
 /**
  * The runner of one keyed request: in one transaction it holds the key, checks that no twin answered
@@ -179,14 +184,11 @@ export function expiredAnswersDelete(cutoff: Date): SQL {
 }
 
 /** Deletes every answer past retention, a batch at a time so no sweep holds many row locks for long. */
-export async function sweepExpiredAnswers(db: Db, now: Date): Promise<number> {
+export async function sweepExpiredAnswers(db: Db, now: Date): Promise<void> {
   const cutoff = new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS);
-  let total = 0;
   for (;;) {
     const result = await db.execute(expiredAnswersDelete(cutoff));
-    const deleted = (result as unknown as { rows: unknown[] }).rows.length;
-    total += deleted;
-    if (deleted < SWEEP_BATCH) return total;
+    if ((result as unknown as { rows: unknown[] }).rows.length < SWEEP_BATCH) return;
   }
 }
 
@@ -244,7 +246,7 @@ export const idempotencyPlugin = fp(async function idempotency(app: FastifyInsta
 
   const sweep = setInterval(() => {
     sweepExpiredAnswers(opts.db, opts.clock.now()).catch((err: unknown) => app.log.warn({ err }, 'sweeping expired idempotency keys failed'));
-  }, opts.sweepEveryMs ?? IDEMPOTENCY_SWEEP_EVERY_MS);
+  }, IDEMPOTENCY_SWEEP_EVERY_MS);
   sweep.unref();
   app.addHook('onClose', async () => clearInterval(sweep));
 });
