@@ -111,7 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const stopListening = await listen(database, PRINCIPAL_CHANNEL, principals);
   app.addHook('onClose', stopListening);
   await app.register(authPlugin, { tokens, loadPrincipal: principals.loader });
-  await app.register(idempotencyPlugin, { db: database.db, clock });
+  await app.register(idempotencyPlugin, { db: database.db, clock, crashAfterCommitKey: config.crashAfterCommitKey });
 
   const limiter = new RateLimiter(deps.limits, config.rateLimitsEnabled);
   await app.register(healthRoutes, {

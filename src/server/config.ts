@@ -40,6 +40,7 @@ const EnvSchema = z.object({
   ADMIN_EMAILS: emailList,
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  TEST_CRASH_AFTER_COMMIT: z.string().min(1).optional(),
 });
 
 export type Config = {
@@ -61,6 +62,8 @@ export type Config = {
   adminEmails: string[];
   bodyLimitBytes: number;
   shutdownTimeoutMs: number;
+  /** Test only (NODE_ENV=test): the Idempotency-Key after whose commit the process kills itself. */
+  crashAfterCommitKey: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -100,5 +103,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminEmails: e.ADMIN_EMAILS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    crashAfterCommitKey: e.NODE_ENV === 'test' ? e.TEST_CRASH_AFTER_COMMIT : undefined,
   };
 }

@@ -1,28 +1,43 @@
-import { eq } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { count, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { idempotencyKeys } from '../../src/server/db/schema/index.js';
-import { call, expectProblem, registerUser } from '../helpers/api.js';
+import { expiredAnswersDelete, IDEMPOTENCY_RETENTION_MS, IDEMPOTENCY_SWEEP_EVERY_MS } from '../../src/server/platform/idempotency.js';
+import { transaction } from '../../src/server/platform/unit-of-work.js';
+import { addCollaborator, call, createDraft, expectProblem, registerUser } from '../helpers/api.js';
 import { useTestApp } from '../helpers/app.js';
 
+const onPostgres = Boolean(process.env.DATABASE_URL);
 let release: () => void = () => undefined;
+let entered: () => void = () => undefined;
 let runs = 0;
 let failNext = false;
 
 function testRoutes(app: FastifyInstance) {
-  app.post('/test/slow', { onRequest: app.authenticate }, async (request, reply) => {
-    await new Promise<void>((resolve) => (release = resolve));
-    runs++;
-    return reply.code(201).send({ run: runs, body: request.body });
-  });
-  app.post('/test/flaky', { onRequest: app.authenticate }, async () => {
-    runs++;
-    if (failNext) {
-      failNext = false;
-      throw new Error('database went away');
-    }
-    return { run: runs };
-  });
+  // A change that waits, inside its transaction, until the test lets it commit.
+  app.post('/test/slow', { onRequest: app.authenticate }, async (request, reply) =>
+    reply.commit(201, (transact) =>
+      (transact ?? transaction(t.database.db))(async () => {
+        entered();
+        await new Promise<void>((resolve) => (release = resolve));
+        runs++;
+        return { run: runs, body: request.body };
+      }),
+    ),
+  );
+  app.post('/test/flaky', { onRequest: app.authenticate }, async (_request, reply) =>
+    reply.commit(200, (transact) =>
+      (transact ?? transaction(t.database.db))(async () => {
+        runs++;
+        if (failNext) {
+          failNext = false;
+          throw new Error('database went away');
+        }
+        return { run: runs };
+      }),
+    ),
+  );
 }
 
 const t = useTestApp({ extend: testRoutes });
@@ -50,21 +65,38 @@ describe('Idempotency-Key', () => {
     expectProblem(await patchMe(account.accessToken, 'key-2', 'Pippin'), 422, 'idempotency_key_reused');
   });
 
-  it('answers 409 while the first request is still in flight, then replays it', async () => {
+  it.runIf(onPostgres)('answers 409 while the first request is still in flight, then replays it', async () => {
     const account = await registerUser(t.app);
     runs = 0;
     const headers = { 'idempotency-key': 'slow-1' };
+    const inside = new Promise<void>((resolve) => (entered = resolve));
     const first = call(t.app, 'POST', '/test/slow', { token: account.accessToken, body: { n: 1 }, headers });
-    await expect
-      .poll(async () => (await t.database.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, 'slow-1'))).length)
-      .toBe(1);
+    await inside;
     expectProblem(await call(t.app, 'POST', '/test/slow', { token: account.accessToken, body: { n: 1 }, headers }), 409, 'idempotency_in_progress');
     release();
     const done = await first;
     expect(done.statusCode).toBe(201);
     const replay = await call(t.app, 'POST', '/test/slow', { token: account.accessToken, body: { n: 1 }, headers });
     expect(replay.statusCode).toBe(201);
-    expect(replay.json()).toEqual({ run: 1, body: { n: 1 } });
+    expect(replay.body).toBe(done.body);
+    expect(runs).toBe(1);
+  });
+
+  // PGlite runs one transaction at a time: a repeat waits for the first to commit, then finds its answer.
+  it.skipIf(onPostgres)('lets a repeat sent while the first is in flight wait for it, then replays it', async () => {
+    const account = await registerUser(t.app);
+    runs = 0;
+    const headers = { 'idempotency-key': 'slow-1' };
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const first = call(t.app, 'POST', '/test/slow', { token: account.accessToken, body: { n: 1 }, headers });
+    await inside;
+    const repeat = call(t.app, 'POST', '/test/slow', { token: account.accessToken, body: { n: 1 }, headers });
+    release();
+    const [done, replay] = [await first, await repeat];
+    expect(done.statusCode).toBe(201);
+    expect(replay.statusCode).toBe(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toBe(done.body);
     expect(runs).toBe(1);
   });
 
@@ -116,5 +148,130 @@ describe('Idempotency-Key', () => {
     const account = await registerUser(t.app);
     expectProblem(await patchMe(account.accessToken, 'has space', 'X'), 400, 'invalid_idempotency_key');
     expectProblem(await patchMe(account.accessToken, 'k'.repeat(256), 'X'), 400, 'invalid_idempotency_key');
+  });
+});
+
+describe('Idempotency-Key with a refused request', () => {
+  it('changes nothing and replays the refusal, even once the request would succeed', async () => {
+    const owner = await registerUser(t.app);
+    const sam = await registerUser(t.app);
+    const draft = await createDraft(t.app, owner);
+    await addCollaborator(t.app, owner, draft.id, sam);
+    const append = () =>
+      call(t.app, 'POST', `/v1/drafts/${draft.id}/segments`, { token: sam.accessToken, body: { content: 'mine' }, headers: { 'idempotency-key': 'early' } });
+    const refused = await append();
+    expectProblem(refused, 403, 'ring_required');
+    await call(t.app, 'POST', `/v1/drafts/${draft.id}/ring/pass`, { token: owner.accessToken, body: { toUserId: sam.user.id } });
+    const again = await append();
+    expect(again.statusCode).toBe(403);
+    expect(again.body).toBe(refused.body);
+    const view = await call(t.app, 'GET', `/v1/drafts/${draft.id}`, { token: sam.accessToken });
+    expect(view.json().segments).toEqual([]);
+  });
+});
+
+/** Every authenticated mutation, per the OpenAPI document (logout takes a bearer token optionally). */
+async function authenticatedMutations(): Promise<string[]> {
+  const doc = (await call(t.app, 'GET', '/openapi.json')).json() as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+  const found = ['POST /v1/auth/logout'];
+  for (const [path, operations] of Object.entries(doc.paths)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      if (['post', 'put', 'patch', 'delete'].includes(method) && operation.security) found.push(`${method.toUpperCase()} ${path}`);
+    }
+  }
+  return found.sort();
+}
+
+describe('Idempotency-Key on every authenticated mutation', () => {
+  it('stores the first answer of each, and replays it byte for byte where the caller is still signed in', async () => {
+    const owner = await registerUser(t.app);
+    const draft = await createDraft(t.app, owner);
+    const other = randomUUID();
+    const d = `/v1/drafts/${draft.id}`;
+    // One request per route (path template → request); refusals count, since they are answers too.
+    const requests: Record<string, { url: string; body?: unknown }> = {
+      'POST /v1/drafts': { url: '/v1/drafts', body: { title: 'Keyed', platform: 'x' } },
+      'PATCH /v1/drafts/{id}': { url: d, body: { title: 'Renamed' } },
+      'POST /v1/drafts/{id}/segments': { url: `${d}/segments`, body: { content: 'keyed words' } },
+      'POST /v1/drafts/{id}/ring/pass': { url: `${d}/ring/pass`, body: { toUserId: other } },
+      'POST /v1/drafts/{id}/collaborators': { url: `${d}/collaborators`, body: { userId: other } },
+      'DELETE /v1/drafts/{id}/collaborators/{userId}': { url: `${d}/collaborators/${other}` },
+      'POST /v1/drafts/{id}/events': { url: `${d}/events`, body: { type: 'comment.added', clientId: 'c1', clientSeq: 1, payload: { text: 'hi' } } },
+      'POST /v1/drafts/{id}/invites': { url: `${d}/invites`, body: {} },
+      'DELETE /v1/drafts/{id}/invites/{inviteId}': { url: `${d}/invites/${other}` },
+      'POST /v1/invites/accept': { url: '/v1/invites/accept', body: { token: 'no-such-invite' } },
+      'POST /v1/drafts/{id}/publish': { url: `${d}/publish` },
+      'POST /v1/drafts/{id}/archive': { url: `${d}/archive` },
+      'PATCH /v1/me': { url: '/v1/me', body: { displayName: 'Keyed' } },
+      'POST /v1/auth/password': { url: '/v1/auth/password', body: { currentPassword: 'not it', newPassword: 'a brand new secret phrase' } },
+      'DELETE /v1/auth/sessions/{id}': { url: `/v1/auth/sessions/${other}` },
+    };
+    const endingTheSession: Record<string, { url: string }> = {
+      'POST /v1/auth/logout-all': { url: '/v1/auth/logout-all' },
+      'POST /v1/auth/logout': { url: '/v1/auth/logout' },
+    };
+    expect(Object.keys({ ...requests, ...endingTheSession }).sort()).toEqual(await authenticatedMutations());
+
+    const keyOf = (route: string) => route.replace(/[^\w/{}-]/g, '_');
+    for (const [route, { url, body }] of Object.entries(requests)) {
+      const method = route.split(' ')[0] as 'POST' | 'PATCH' | 'DELETE';
+      const send = () => call(t.app, method, url, { token: owner.accessToken, body, headers: { 'idempotency-key': keyOf(route) } });
+      const first = await send();
+      const again = await send();
+      expect(first.statusCode, `${route}: ${first.body}`).toBeLessThan(500);
+      expect(again.headers['idempotent-replayed'], route).toBe('true');
+      expect([again.statusCode, again.body], route).toEqual([first.statusCode, first.body]);
+    }
+    for (const [route, { url }] of Object.entries(endingTheSession)) {
+      const session = await call(t.app, 'POST', '/v1/auth/login', { body: { email: owner.email, password: owner.password } });
+      const res = await call(t.app, 'POST', url, { token: session.json().accessToken, headers: { 'idempotency-key': keyOf(route) } });
+      expect(res.statusCode, route).toBe(204);
+      const stored = await t.database.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, keyOf(route)));
+      expect(stored.map((r) => r.responseStatus), route).toEqual([204]);
+    }
+  });
+});
+
+describe('expired Idempotency-Keys', () => {
+  it('are swept on a timer, with the cutoff from the clock, and the timer stops when the app closes', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const { app, clock } = await t.build();
+      const stored = (key: string, createdAt: Date) => ({
+        userId: randomUUID(),
+        key,
+        requestHash: 'h',
+        responseStatus: 200,
+        responseBody: '{}',
+        responseType: 'application/json; charset=utf-8',
+        createdAt,
+      });
+      const now = clock.now().getTime();
+      await t.database.db.insert(idempotencyKeys).values([
+        stored('old', new Date(now - IDEMPOTENCY_RETENTION_MS - 1)),
+        stored('recent', new Date(now - IDEMPOTENCY_RETENTION_MS + 60_000)),
+      ]);
+      vi.advanceTimersByTime(IDEMPOTENCY_SWEEP_EVERY_MS);
+      const keys = async () => (await t.database.db.select({ key: idempotencyKeys.key }).from(idempotencyKeys)).map((r) => r.key);
+      await expect.poll(keys).toEqual(['recent']);
+      await app.close();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('are found for the sweep through the index on created_at', async () => {
+    const db = t.database.db;
+    const account = await registerUser(t.app);
+    await call(t.app, 'PATCH', '/v1/me', { token: account.accessToken, body: { displayName: 'A' }, headers: { 'idempotency-key': 'k' } });
+    expect((await db.select({ n: count() }).from(idempotencyKeys))[0]!.n).toBe(1);
+    const plan = await db.transaction(async (tx) => {
+      // A near-empty table is cheaper to scan than to look up; forbid that so the plan shows what large ones get.
+      await tx.execute(sql`set local enable_seqscan = off`);
+      return tx.execute(sql`explain ${expiredAnswersDelete(new Date())}`);
+    });
+    const text = (plan as unknown as { rows: Array<{ 'QUERY PLAN': string }> }).rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text).toMatch(/Index (Only )?Scan (using|on) idempotency_keys_created_idx/);
   });
 });

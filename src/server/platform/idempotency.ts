@@ -1,120 +1,252 @@
 import { createHash } from 'node:crypto';
-import { and, eq, lt, or } from 'drizzle-orm';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../db/client.js';
 import { idempotencyKeys } from '../db/schema/index.js';
 import type { Clock } from './clock.js';
 import { AppError, BadRequestError, ConflictError } from './errors.js';
+import type { Transact } from './unit-of-work.js';
 
-/** How long a stored response is replayed. */
+/** How long a stored answer is replayed. */
 export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
-/** A request still "in flight" after this long is taken as abandoned (its process died). */
-export const IDEMPOTENCY_ABANDONED_MS = 60 * 1000;
-
-const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** How often answers past retention are swept. */
+export const IDEMPOTENCY_SWEEP_EVERY_MS = 10 * 60 * 1000;
+const SWEEP_BATCH = 1000;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
-type Claim = { userId: string; key: string };
+/** A request's use of a key: whose key, which key, and a hash of what was asked with it. */
+type Claim = { userId: string; key: string; hash: string };
+
+/** A response as sent, byte for byte. */
+type StoredAnswer = { status: number; body: string; type: string | null };
+
+/** What a route answers for its service's result: a status with the result as body, or both chosen from it. */
+export type AnswerOf<T> = number | ((result: T) => { status: number; body: unknown });
 
 declare module 'fastify' {
+  interface FastifyReply {
+    /**
+     * Runs a mutation and sends its answer. Without an Idempotency-Key, `run` gets no runner and its
+     * service commits as it always does. With one, `run` gets a runner whose transaction also holds the key
+     * and stores the exact response, so the change and its answer commit together or not at all.
+     */
+    commit<T>(answer: AnswerOf<T>, run: (transact: Transact | undefined) => Promise<T>): Promise<FastifyReply>;
+  }
   interface FastifyRequest {
-    idempotencyClaim: Claim | null;
+    /** A key whose answer is still to be stored when the response goes out (one no change carried). */
+    idempotencyPending: Claim | null;
   }
 }
 
-function requestHash(request: FastifyRequest): string {
-  return createHash('sha256')
+function claimOf(request: FastifyRequest): Claim | null {
+  const header = request.headers['idempotency-key'];
+  if (header === undefined || !request.user) return null;
+  const key = Array.isArray(header) ? header[0] : header;
+  if (key === undefined || !KEY_PATTERN.test(key)) {
+    throw new BadRequestError('invalid_idempotency_key', 'Idempotency-Key must be 1–255 visible ASCII characters.');
+  }
+  const hash = createHash('sha256')
     .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
     .digest('hex');
+  return { userId: request.user.id, key, hash };
 }
 
-type ClaimOutcome =
-  | { kind: 'claimed' }
-  | { kind: 'replay'; status: number; body: string; type: string | null }
-  | { kind: 'in_flight' }
-  | { kind: 'mismatch' };
+const keyReused = () => new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request.');
+const keyInProgress = () => new ConflictError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.');
 
-async function claim(db: Db, userId: string, key: string, hash: string, now: Date): Promise<ClaimOutcome> {
-  const expired = new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS);
-  const abandoned = new Date(now.getTime() - IDEMPOTENCY_ABANDONED_MS);
-  const match = and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
-  // Forget this key's earlier use when it is past retention, or was left in flight by a process that died.
-  await db
-    .delete(idempotencyKeys)
-    .where(
-      and(
-        match,
-        or(lt(idempotencyKeys.createdAt, expired), and(eq(idempotencyKeys.state, 'in_flight'), lt(idempotencyKeys.createdAt, abandoned))),
-      ),
-    );
-  const inserted = await db
+/**
+ * Takes the key for the rest of the transaction, or answers false when another transaction has it. The
+ * lock goes with the commit, the rollback, or the connection of a process that died.
+ */
+async function holdKey(tx: Db, claim: Claim): Promise<boolean> {
+  const result = await tx.execute(sql`select pg_try_advisory_xact_lock(hashtextextended(${`${claim.userId}:${claim.key}`}, 0)) as held`);
+  return (result as unknown as { rows: Array<{ held: boolean }> }).rows[0]?.held === true;
+}
+
+type AnswerRow = typeof idempotencyKeys.$inferSelect;
+
+/** The stored answer for this key, unless it is past retention. */
+async function findAnswer(db: Db, claim: Claim, now: Date): Promise<AnswerRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.userId, claim.userId), eq(idempotencyKeys.key, claim.key)));
+  return row && row.createdAt.getTime() > now.getTime() - IDEMPOTENCY_RETENTION_MS ? row : undefined;
+}
+
+/** Stores the answer; an expired answer of the same key (not swept yet) gives way. Call with the key held. */
+async function insertAnswer(tx: Db, claim: Claim, answer: StoredAnswer, now: Date): Promise<void> {
+  const row = {
+    userId: claim.userId,
+    key: claim.key,
+    requestHash: claim.hash,
+    responseStatus: answer.status,
+    responseBody: answer.body,
+    responseType: answer.type,
+    createdAt: now,
+  };
+  await tx
     .insert(idempotencyKeys)
-    .values({ userId, key, requestHash: hash, state: 'in_flight', createdAt: now })
-    .onConflictDoNothing()
-    .returning({ key: idempotencyKeys.key });
-  if (inserted.length > 0) return { kind: 'claimed' };
-  const [row] = await db.select().from(idempotencyKeys).where(match);
-  if (!row) return claim(db, userId, key, hash, now);
-  if (row.requestHash !== hash) return { kind: 'mismatch' };
-  if (row.state !== 'done') return { kind: 'in_flight' };
-  return { kind: 'replay', status: row.responseStatus ?? 200, body: row.responseBody ?? '', type: row.responseType };
+    .values(row)
+    .onConflictDoUpdate({ target: [idempotencyKeys.userId, idempotencyKeys.key], set: row });
+}
+
+/** Another request with this key committed between our look-up and our transaction. */
+class AnsweredMeanwhile extends Error {
+  constructor(readonly row: AnswerRow) {
+    super('answered meanwhile');
+  }
+}
+
+function sendStored(reply: FastifyReply, answer: StoredAnswer): FastifyReply {
+  reply.code(answer.status);
+  if (answer.type) reply.type(answer.type);
+  return reply.send(answer.body.length > 0 ? answer.body : null);
+}
+
+function replay(reply: FastifyReply, claim: Claim, row: AnswerRow): FastifyReply {
+  if (row.requestHash !== claim.hash) throw keyReused();
+  reply.header('idempotent-replayed', 'true');
+  return sendStored(reply, { status: row.responseStatus, body: row.responseBody, type: row.responseType });
+}
+
+function answerFor<T>(answer: AnswerOf<T>, result: T): { status: number; body: unknown } {
+  return typeof answer === 'number' ? { status: answer, body: result } : answer(result);
+}
+
+/** The response exactly as it will be sent: the route's serializer for that status, no body for 204. */
+function serialize(reply: FastifyReply, status: number, body: unknown): StoredAnswer {
+  reply.code(status);
+  if (status === 204) return { status, body: '', type: null };
+  return { status, body: String(reply.serialize(body)), type: 'application/json; charset=utf-8' };
+}
+
+type Options = {
+  db: Db;
+  clock: Clock;
+  /** Test only: the key after whose commit the process kills itself, as a crash between commit and answer. */
+  crashAfterCommitKey?: string | undefined;
+};
+
+/**
+ * The runner of one keyed request: in one transaction it holds the key, checks that no twin answered
+ * meanwhile, runs the service's work, and stores the response it makes.
+ */
+function keyedRunner<T>(opts: Options, claim: Claim, reply: FastifyReply, answer: AnswerOf<T>) {
+  const state = { opened: false, committed: null as { value: unknown; answer: StoredAnswer } | null };
+  const transact: Transact = async (work) => {
+    if (state.opened) throw new Error('A service ran a keyed request in two transactions; its answer must come from one.');
+    state.opened = true;
+    const effects: Array<() => Promise<void>> = [];
+    let stored: StoredAnswer | null = null;
+    const value = await opts.db.transaction(async (tx) => {
+      if (!(await holdKey(tx, claim))) {
+        reply.request.idempotencyPending = null;
+        throw keyInProgress();
+      }
+      const now = opts.clock.now();
+      const found = await findAnswer(tx, claim, now);
+      if (found) throw new AnsweredMeanwhile(found);
+      const result = await work({ tx, afterCommit: (effect) => effects.push(effect) });
+      const { status, body } = answerFor(answer as AnswerOf<unknown>, result);
+      stored = serialize(reply, status, body);
+      await insertAnswer(tx, claim, stored, now);
+      return result;
+    });
+    reply.request.idempotencyPending = null;
+    state.committed = { value, answer: stored! };
+    if (claim.key === opts.crashAfterCommitKey) process.kill(process.pid, 'SIGKILL');
+    for (const effect of effects) await effect();
+    return value;
+  };
+  return { transact, state };
 }
 
 /**
- * Idempotency-Key for every authenticated mutation: the first response (any status below 500) is kept
- * per user for 24 h and replayed for the same key and body; a different body is 422, a concurrent
- * repeat 409. Anonymous requests (register, login, refresh) are not stored: their responses hold
- * fresh secrets that must not be kept.
+ * Stores an answer that no change carried (a refusal, or a service that wrote nothing), unless another
+ * request holds or has answered the key: then that one's answer is the one kept.
  */
-export const idempotencyPlugin = fp(async function idempotency(app: FastifyInstance, opts: { db: Db; clock: Clock }) {
-  app.decorateRequest('idempotencyClaim', null);
+async function storeAnswer(opts: Options, claim: Claim, answer: StoredAnswer): Promise<void> {
+  await opts.db.transaction(async (tx) => {
+    if (!(await holdKey(tx, claim))) return;
+    const now = opts.clock.now();
+    if (await findAnswer(tx, claim, now)) return;
+    await insertAnswer(tx, claim, answer, now);
+  });
+}
 
-  app.addHook('preHandler', async (request, reply) => {
-    const header = request.headers['idempotency-key'];
-    if (header === undefined || !MUTATING.has(request.method) || !request.user) return;
-    const key = Array.isArray(header) ? header[0] : header;
-    if (key === undefined || !KEY_PATTERN.test(key)) {
-      throw new BadRequestError('invalid_idempotency_key', 'Idempotency-Key must be 1–255 visible ASCII characters.');
+/** The sweep's statement: one batch of answers stored before `cutoff`, found through `created_at`'s index. */
+export function expiredAnswersDelete(cutoff: Date): SQL {
+  return sql`delete from idempotency_keys where (user_id, key) in (
+    select user_id, key from idempotency_keys where created_at < ${cutoff.toISOString()} order by created_at limit ${SWEEP_BATCH})
+    returning user_id`;
+}
+
+/** Deletes every answer past retention, a batch at a time so no sweep holds many row locks for long. */
+export async function sweepExpiredAnswers(db: Db, now: Date): Promise<void> {
+  const cutoff = new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS);
+  for (;;) {
+    const result = await db.execute(expiredAnswersDelete(cutoff));
+    if ((result as unknown as { rows: unknown[] }).rows.length < SWEEP_BATCH) return;
+  }
+}
+
+/**
+ * Idempotency-Key for every authenticated mutation (routes answer through `reply.commit`): the first
+ * response (any status below 500) is kept per user for 24 h and replayed for the same key and body; a
+ * different body is 422, a repeat while the first holds the key 409. Anonymous requests (register, login,
+ * refresh) are not stored: their responses hold fresh secrets that must not be kept.
+ */
+export const idempotencyPlugin = fp(async function idempotency(app: FastifyInstance, opts: Options) {
+  app.decorateRequest('idempotencyPending', null);
+
+  app.decorateReply('commit', async function commit<T>(
+    this: FastifyReply,
+    answer: AnswerOf<T>,
+    run: (transact: Transact | undefined) => Promise<T>,
+  ): Promise<FastifyReply> {
+    const claim = claimOf(this.request);
+    if (!claim) {
+      const { status, body } = answerFor(answer, await run(undefined));
+      return this.code(status).send(status === 204 ? null : body);
     }
-    const userId = request.user.id;
-    const outcome = await claim(opts.db, userId, key, requestHash(request), opts.clock.now());
-    switch (outcome.kind) {
-      case 'claimed':
-        request.idempotencyClaim = { userId, key };
-        return;
-      case 'mismatch':
-        throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request.');
-      case 'in_flight':
-        throw new ConflictError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.');
-      case 'replay':
-        reply.code(outcome.status).header('idempotent-replayed', 'true');
-        if (outcome.type) reply.type(outcome.type);
-        return reply.send(outcome.body.length > 0 ? outcome.body : undefined);
+    const found = await findAnswer(opts.db, claim, opts.clock.now());
+    if (found) return replay(this, claim, found);
+    this.request.idempotencyPending = claim;
+    const keyed = keyedRunner(opts, claim, this, answer);
+    let result: T;
+    try {
+      result = await run(keyed.transact);
+    } catch (error) {
+      if (!(error instanceof AnsweredMeanwhile)) throw error;
+      this.request.idempotencyPending = null;
+      return replay(this, claim, error.row);
     }
+    const committed = keyed.state.committed;
+    if (!committed) {
+      const { status, body } = answerFor(answer, result);
+      return this.code(status).send(status === 204 ? null : body);
+    }
+    if (committed.value !== result) throw new Error('A service answered something other than what its transaction stored.');
+    return sendStored(this, committed.answer);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
-    const claimed = request.idempotencyClaim;
-    if (!claimed) return payload;
-    request.idempotencyClaim = null;
-    const match = and(eq(idempotencyKeys.userId, claimed.userId), eq(idempotencyKeys.key, claimed.key));
+    const claim = request.idempotencyPending;
+    if (!claim) return payload;
+    request.idempotencyPending = null;
     const storable = payload === undefined || payload === null || typeof payload === 'string';
-    if (reply.statusCode >= 500 || !storable) {
-      await opts.db.delete(idempotencyKeys).where(match);
-      return payload;
-    }
+    if (reply.statusCode >= 500 || !storable) return payload;
     const type = reply.getHeader('content-type');
-    await opts.db
-      .update(idempotencyKeys)
-      .set({
-        state: 'done',
-        responseStatus: reply.statusCode,
-        responseBody: (payload as string | null | undefined) ?? '',
-        responseType: typeof type === 'string' ? type : null,
-        completedAt: opts.clock.now(),
-      })
-      .where(match);
+    const body = (payload as string | null | undefined) ?? '';
+    await storeAnswer(opts, claim, { status: reply.statusCode, body, type: typeof type === 'string' ? type : null });
     return payload;
   });
+
+  const sweep = setInterval(() => {
+    sweepExpiredAnswers(opts.db, opts.clock.now()).catch((err: unknown) => app.log.warn({ err }, 'sweeping expired idempotency keys failed'));
+  }, IDEMPOTENCY_SWEEP_EVERY_MS);
+  sweep.unref();
+  app.addHook('onClose', async () => clearInterval(sweep));
 });

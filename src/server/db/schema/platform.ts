@@ -1,19 +1,21 @@
 import { index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { time } from './columns.js';
 
-/** Stored responses of mutations sent with an Idempotency-Key, per user. */
+/**
+ * The answer to a mutation sent with an Idempotency-Key, per user, written in the same transaction as the
+ * change it answers (so a row exists exactly when the change committed). Rows past retention are swept
+ * by `created_at`.
+ */
 export const idempotencyKeys = pgTable(
   'idempotency_keys',
   {
     userId: uuid('user_id').notNull(),
     key: text('key').notNull(),
     requestHash: text('request_hash').notNull(),
-    state: text('state').notNull(),
-    responseStatus: integer('response_status'),
-    responseBody: text('response_body'),
+    responseStatus: integer('response_status').notNull(),
+    responseBody: text('response_body').notNull(),
     responseType: text('response_type'),
     createdAt: time('created_at').notNull(),
-    completedAt: time('completed_at'),
   },
   (t) => [primaryKey({ columns: [t.userId, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
 );

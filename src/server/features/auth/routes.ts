@@ -101,9 +101,9 @@ export async function authRoutes(app: FastifyInstance, opts: { deps: auth.AuthDe
       clearCookie(reply);
       const user = await app.resolveUser(request);
       const token = refreshTokenOf(request, request.body);
-      if (user) await auth.logout(deps, { user });
-      else if (token) await auth.logout(deps, { refreshToken: token });
-      else throw invalidRefreshToken();
+      if (user) return reply.commit(204, (transact) => auth.logout({ ...deps, transact }, { user }));
+      if (!token) throw invalidRefreshToken();
+      await auth.logout(deps, { refreshToken: token });
       return reply.code(204).send(null);
     },
   );
@@ -112,9 +112,8 @@ export async function authRoutes(app: FastifyInstance, opts: { deps: auth.AuthDe
     '/v1/auth/logout-all',
     { onRequest: app.authenticate, schema: { tags, security: BEARER_AUTH, response: { 204: NoContentSchema, ...problemResponses(401) } } },
     async (request, reply) => {
-      await auth.logoutEverywhere(deps, request.user!);
       clearCookie(reply);
-      return reply.code(204).send(null);
+      return reply.commit(204, (transact) => auth.logoutEverywhere({ ...deps, transact }, request.user!));
     },
   );
 
@@ -133,10 +132,7 @@ export async function authRoutes(app: FastifyInstance, opts: { deps: auth.AuthDe
       onRequest: app.authenticate,
       schema: { tags, security: BEARER_AUTH, params: IdParamsSchema, response: { 204: NoContentSchema, ...problemResponses(400, 401, 404) } },
     },
-    async (request, reply) => {
-      await auth.revokeSession(deps, request.user!, request.params.id);
-      return reply.code(204).send(null);
-    },
+    async (request, reply) => reply.commit(204, (transact) => auth.revokeSession({ ...deps, transact }, request.user!, request.params.id)),
   );
 
   r.post(
@@ -145,10 +141,7 @@ export async function authRoutes(app: FastifyInstance, opts: { deps: auth.AuthDe
       onRequest: app.authenticate,
       schema: { tags, security: BEARER_AUTH, body: ChangePasswordBodySchema, response: { 204: NoContentSchema, ...problemResponses(400, 401) } },
     },
-    async (request, reply) => {
-      await auth.changePassword(deps, request.user!, request.body);
-      return reply.code(204).send(null);
-    },
+    async (request, reply) => reply.commit(204, (transact) => auth.changePassword({ ...deps, transact }, request.user!, request.body)),
   );
 
   r.post(

@@ -9,6 +9,7 @@ import type { AuthUser } from '../../platform/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { ValidationError } from '../../platform/errors.js';
 import type { Mailer } from '../../platform/mailer.js';
+import { autocommit, transaction, type Transact } from '../../platform/unit-of-work.js';
 import { findUserByEmail, findUserById, insertUser, updateUser } from '../users/repo.js';
 import { presentSelf } from '../users/present.js';
 import * as errors from './errors.js';
@@ -30,6 +31,8 @@ export type AuthDeps = {
   mailer: Mailer;
   throttle: AuthThrottle;
   settings: { adminEmails: readonly string[]; refreshTokenTtlDays: number; publicUrl: string };
+  /** Runs a signed-in user's change when given (an Idempotency-Key's runner). */
+  transact?: Transact;
 };
 
 /** Where a request came from, recorded on the session it opens or refreshes. */
@@ -159,8 +162,11 @@ export async function refresh(deps: AuthDeps, refreshToken: string, ctx: ClientC
 export async function logout(deps: AuthDeps, who: { user: AuthUser } | { refreshToken: string }): Promise<void> {
   const now = deps.clock.now();
   if ('user' in who) {
-    await repo.revokeSession(deps.db, who.user.id, who.user.sessionId, 'logout', now);
-    return;
+    const { user } = who;
+    const transact = deps.transact ?? autocommit(deps.db);
+    return transact(async ({ tx }) => {
+      await repo.revokeSession(tx, user.id, user.sessionId, 'logout', now);
+    });
   }
   const found = await repo.findRefreshToken(deps.db, hashToken(who.refreshToken));
   if (!found) throw errors.invalidRefreshToken();
@@ -168,7 +174,10 @@ export async function logout(deps: AuthDeps, who: { user: AuthUser } | { refresh
 }
 
 export async function logoutEverywhere(deps: AuthDeps, actor: AuthUser): Promise<void> {
-  await repo.revokeSessionsOf(deps.db, actor.id, 'logout_all', deps.clock.now());
+  const transact = deps.transact ?? autocommit(deps.db);
+  return transact(async ({ tx }) => {
+    await repo.revokeSessionsOf(tx, actor.id, 'logout_all', deps.clock.now());
+  });
 }
 
 export async function listSessions(
@@ -187,8 +196,11 @@ export async function listSessions(
 }
 
 export async function revokeSession(deps: AuthDeps, actor: AuthUser, sessionId: string): Promise<void> {
-  const revoked = await repo.revokeSession(deps.db, actor.id, sessionId, 'revoked_by_user', deps.clock.now());
-  if (!revoked) throw errors.sessionNotFound();
+  const transact = deps.transact ?? autocommit(deps.db);
+  return transact(async ({ tx }) => {
+    const revoked = await repo.revokeSession(tx, actor.id, sessionId, 'revoked_by_user', deps.clock.now());
+    if (!revoked) throw errors.sessionNotFound();
+  });
 }
 
 /** Changes the password after checking the current one; every other session ends. */
@@ -204,7 +216,8 @@ export async function changePassword(
   assertAcceptablePassword(input.newPassword, 'body.newPassword');
   const passwordHash = await deps.passwords.hash(input.newPassword);
   const now = deps.clock.now();
-  await deps.db.transaction(async (tx) => {
+  const transact = deps.transact ?? transaction(deps.db);
+  return transact(async ({ tx }) => {
     await updateUser(tx, actor.id, { passwordHash }, now);
     await repo.revokeSessionsOf(tx, actor.id, 'password_changed', now, actor.sessionId);
   });

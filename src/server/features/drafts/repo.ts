@@ -270,6 +270,7 @@ const APPEND_SEGMENT_SQL = `
 
 export async function appendSegmentAtomically(
   database: Database,
+  via: Db,
   input: { segmentId: string; draftId: string; authorId: string; authorDisplay: string; content: string; acceptingPlatforms: string[]; now: Date },
 ): Promise<AppendOutcome> {
   const rows = await executePrepared<Record<string, unknown>>(database, 'append_segment', APPEND_SEGMENT_SQL, [
@@ -280,7 +281,7 @@ export async function appendSegmentAtomically(
     input.authorDisplay,
     input.acceptingPlatforms.join(','),
     input.now.toISOString(),
-  ]);
+  ], via);
   const row = rows[0];
   if (!row) return { found: false };
   return {

@@ -32,7 +32,7 @@ export async function draftRoutes(app: FastifyInstance, opts: { deps: drafts.Dra
   r.post(
     '/v1/drafts',
     { ...auth, schema: { ...schema, body: CreateDraftBodySchema, response: { 201: DraftSchema, ...problemResponses(400, 401) } } },
-    async (request, reply) => reply.code(201).send(await drafts.createDraft(deps, request.user!, request.body)),
+    async (request, reply) => reply.commit(201, (transact) => drafts.createDraft({ ...deps, transact }, request.user!, request.body)),
   );
 
   r.get(
@@ -53,19 +53,19 @@ export async function draftRoutes(app: FastifyInstance, opts: { deps: drafts.Dra
       ...auth,
       schema: { ...schema, params: IdParamsSchema, body: RenameDraftBodySchema, response: { 200: DraftSchema, ...problemResponses(400, 401, 403, 404, 409) } },
     },
-    async (request) => drafts.renameDraft(deps, request.user!, request.params.id, request.body.title),
+    async (request, reply) => reply.commit(200, (transact) => drafts.renameDraft({ ...deps, transact }, request.user!, request.params.id, request.body.title)),
   );
 
   r.post(
     '/v1/drafts/:id/publish',
     { ...auth, schema: { ...schema, params: IdParamsSchema, response: { 200: DraftSchema, ...problemResponses(400, 401, 403, 404, 409) } } },
-    async (request) => drafts.closeDraft(deps, request.user!, request.params.id, 'published'),
+    async (request, reply) => reply.commit(200, (transact) => drafts.closeDraft({ ...deps, transact }, request.user!, request.params.id, 'published')),
   );
 
   r.post(
     '/v1/drafts/:id/archive',
     { ...auth, schema: { ...schema, params: IdParamsSchema, response: { 200: DraftSchema, ...problemResponses(400, 401, 403, 404, 409) } } },
-    async (request) => drafts.closeDraft(deps, request.user!, request.params.id, 'archived'),
+    async (request, reply) => reply.commit(200, (transact) => drafts.closeDraft({ ...deps, transact }, request.user!, request.params.id, 'archived')),
   );
 
   r.post(
@@ -74,7 +74,8 @@ export async function draftRoutes(app: FastifyInstance, opts: { deps: drafts.Dra
       ...auth,
       schema: { ...schema, params: IdParamsSchema, body: AppendSegmentBodySchema, response: { 201: SegmentSchema, ...problemResponses(400, 401, 403, 404, 409) } },
     },
-    async (request, reply) => reply.code(201).send(await drafts.appendSegment(deps, request.user!, request.params.id, request.body.content)),
+    async (request, reply) =>
+      reply.commit(201, (transact) => drafts.appendSegment({ ...deps, transact }, request.user!, request.params.id, request.body.content)),
   );
 
   r.post(
@@ -83,7 +84,7 @@ export async function draftRoutes(app: FastifyInstance, opts: { deps: drafts.Dra
       ...auth,
       schema: { ...schema, params: IdParamsSchema, body: PassRingBodySchema, response: { 200: PassRingResultSchema, ...problemResponses(400, 401, 403, 404, 409, 422) } },
     },
-    async (request) => drafts.passRing(deps, request.user!, request.params.id, request.body.toUserId),
+    async (request, reply) => reply.commit(200, (transact) => drafts.passRing({ ...deps, transact }, request.user!, request.params.id, request.body.toUserId)),
   );
 
   r.get(
@@ -101,7 +102,8 @@ export async function draftRoutes(app: FastifyInstance, opts: { deps: drafts.Dra
       ...auth,
       schema: { ...schema, params: IdParamsSchema, body: AddCollaboratorBodySchema, response: { 201: CollaboratorSchema, ...problemResponses(400, 401, 403, 404, 409) } },
     },
-    async (request, reply) => reply.code(201).send(await drafts.addCollaborator(deps, request.user!, request.params.id, request.body.userId)),
+    async (request, reply) =>
+      reply.commit(201, (transact) => drafts.addCollaborator({ ...deps, transact }, request.user!, request.params.id, request.body.userId)),
   );
 
   r.delete(
@@ -115,10 +117,8 @@ export async function draftRoutes(app: FastifyInstance, opts: { deps: drafts.Dra
         response: { 204: NoContentSchema, ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request, reply) => {
-      await drafts.removeCollaborator(deps, request.user!, request.params.id, request.params.userId);
-      return reply.code(204).send(null);
-    },
+    async (request, reply) =>
+      reply.commit(204, (transact) => drafts.removeCollaborator({ ...deps, transact }, request.user!, request.params.id, request.params.userId)),
   );
 
   r.get(

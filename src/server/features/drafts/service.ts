@@ -7,6 +7,7 @@ import type { AuthUser } from '../../platform/auth.js';
 import type { Bus } from '../../platform/bus.js';
 import type { Clock } from '../../platform/clock.js';
 import { decodeCursor, pageOf } from '../../platform/cursor.js';
+import { autocommit, transaction, type Transact } from '../../platform/unit-of-work.js';
 import { recordEvent } from '../events/log.js';
 import { findUserById } from '../users/repo.js';
 import { displayNameOf } from '../users/present.js';
@@ -16,7 +17,8 @@ import { assertEditable, assertHoldsRing, assertMember, assertOwner } from './po
 import { presentAttribution, presentDraft, presentRingPass, presentSegment } from './present.js';
 import * as repo from './repo.js';
 
-export type DraftsDeps = { database: Database; db: Db; clock: Clock; bus: Bus };
+/** `transact`, when given, runs the change (an Idempotency-Key's runner); else each change commits on its own. */
+export type DraftsDeps = { database: Database; db: Db; clock: Clock; bus: Bus; transact?: Transact };
 
 /** The bus topic on which a draft's committed changes are announced (message: its `lastServerSeq`). */
 export const draftTopic = (draftId: string) => `draft:${draftId}`;
@@ -54,18 +56,18 @@ export type DraftScope = { tx: Db; draft: DraftRow; member: Pick<DraftMemberRow,
  * change at a time), checks the actor belongs to it (404 otherwise), and commits or rolls back as a whole.
  */
 export async function changeDraft<T>(deps: DraftsDeps, actor: AuthUser, draftId: string, work: (scope: DraftScope) => Promise<T>): Promise<T> {
-  let draft: DraftRow | undefined;
-  const membershipChanges: string[] = [];
-  const result = await deps.db.transaction(async (tx) => {
+  const transact = deps.transact ?? transaction(deps.db);
+  return transact(async ({ tx, afterCommit }) => {
     const locked = await repo.lockDraftFor(tx, draftId, actor.id);
     if (!locked) throw errors.draftNotFound();
     const member = locked.role ? { role: locked.role } : null;
     assertMember(member);
-    draft = locked.draft;
-    return work({ tx, draft, member, now: deps.clock.now(), membershipChanges });
+    const { draft } = locked;
+    const membershipChanges: string[] = [];
+    const result = await work({ tx, draft, member, now: deps.clock.now(), membershipChanges });
+    afterCommit(() => announceCommitted(deps, draftId, draft.lastServerSeq, membershipChanges));
+    return result;
   });
-  if (draft) await announceCommitted(deps, draftId, draft.lastServerSeq, membershipChanges);
-  return result;
 }
 
 function requireTitle(raw: string): string {
@@ -83,12 +85,6 @@ function requireContent(content: string, platform: Platform): void {
 export async function loadDraftView(db: Db, draft: DraftRow): Promise<Draft> {
   const [members, segments] = await Promise.all([repo.listMembers(db, [draft.id]), repo.listSegments(db, [draft.id])]);
   return presentDraft(draft, members, segments);
-}
-
-async function viewAfter(deps: DraftsDeps, draftId: string): Promise<Draft> {
-  const draft = await repo.findDraft(deps.db, draftId);
-  if (!draft) throw errors.draftNotFound();
-  return loadDraftView(deps.db, draft);
 }
 
 async function insertSegmentWithEvent(tx: Db, draft: DraftRow, author: AuthUser, content: string, now: Date) {
@@ -127,16 +123,17 @@ export async function createDraft(deps: DraftsDeps, actor: AuthUser, input: Crea
     updatedAt: now,
     lastActivityAt: now,
   };
-  await deps.db.transaction(async (tx) => {
+  const transact = deps.transact ?? transaction(deps.db);
+  return transact(async ({ tx, afterCommit }) => {
     await repo.insertDraft(tx, draft);
     await repo.insertMember(tx, { draftId: draft.id, userId: actor.id, role: 'owner', joinedAt: now });
     await recordEvent(tx, draft, { type: 'draft.created', payload: { title, platform: input.platform }, actorId: actor.id }, now);
     if (input.initialSegment !== undefined) {
       await insertSegmentWithEvent(tx, draft, actor, input.initialSegment, now);
     }
+    afterCommit(() => announceCommitted(deps, draft.id, draft.lastServerSeq, [actor.id]));
+    return loadDraftView(tx, draft);
   });
-  await announceCommitted(deps, draft.id, draft.lastServerSeq, [actor.id]);
-  return viewAfter(deps, draft.id);
 }
 
 export async function getDraft(deps: DraftsDeps, actor: AuthUser, draftId: string): Promise<Draft> {
@@ -166,23 +163,23 @@ export async function listDrafts(deps: DraftsDeps, actor: AuthUser, page: { limi
 }
 
 export async function renameDraft(deps: DraftsDeps, actor: AuthUser, draftId: string, rawTitle: string): Promise<Draft> {
-  await changeDraft(deps, actor, draftId, async ({ tx, draft, member, now }) => {
+  return changeDraft(deps, actor, draftId, async ({ tx, draft, member, now }) => {
     assertOwner(member);
     assertEditable(draft);
     const title = requireTitle(rawTitle);
     await recordEvent(tx, draft, { type: 'draft.renamed', payload: { title }, actorId: actor.id, draftChanges: { title } }, now);
+    return loadDraftView(tx, draft);
   });
-  return viewAfter(deps, draftId);
 }
 
 /** Publishes or archives: both end editing for good. */
 export async function closeDraft(deps: DraftsDeps, actor: AuthUser, draftId: string, status: 'published' | 'archived'): Promise<Draft> {
-  await changeDraft(deps, actor, draftId, async ({ tx, draft, member, now }) => {
+  return changeDraft(deps, actor, draftId, async ({ tx, draft, member, now }) => {
     assertOwner(member);
     assertEditable(draft);
     await recordEvent(tx, draft, { type: `draft.${status}`, payload: { status }, actorId: actor.id, draftChanges: { status } }, now);
+    return loadDraftView(tx, draft);
   });
-  return viewAfter(deps, draftId);
 }
 
 /** Appends the next segment; only the ring holder may, positions stay dense under any concurrency. */
@@ -191,25 +188,28 @@ export async function appendSegment(deps: DraftsDeps, actor: AuthUser, draftId: 
   const segment = { id: uuidv7(), draftId, content, authorId: actor.id, createdAt: now };
   const authorDisplay = displayNameOf(actor);
   const problems = segmentProblems(content);
-  const outcome = await repo.appendSegmentAtomically(deps.database, {
-    segmentId: segment.id,
-    draftId,
-    authorId: actor.id,
-    authorDisplay,
-    content,
-    acceptingPlatforms: PLATFORMS.filter((p) => problems[p] === null),
-    now,
+  const transact = deps.transact ?? autocommit(deps.db);
+  return transact(async ({ tx, afterCommit }) => {
+    const outcome = await repo.appendSegmentAtomically(deps.database, tx, {
+      segmentId: segment.id,
+      draftId,
+      authorId: actor.id,
+      authorDisplay,
+      content,
+      acceptingPlatforms: PLATFORMS.filter((p) => problems[p] === null),
+      now,
+    });
+    if (!outcome.found) throw errors.draftNotFound();
+    if (!outcome.written) {
+      // Nothing was written: explain why, in the order a reader expects.
+      assertMember(outcome.role ? { role: outcome.role } : null);
+      assertHoldsRing(outcome, actor.id);
+      requireContent(content, outcome.platform as Platform);
+      throw new Error('the append was refused for a reason the checks above do not know');
+    }
+    afterCommit(() => announceChange(deps, draftId, outcome.serverSeq));
+    return presentSegment({ ...segment, position: outcome.position, authorName: actor.displayName });
   });
-  if (!outcome.found) throw errors.draftNotFound();
-  if (!outcome.written) {
-    // Nothing was written: explain why, in the order a reader expects.
-    assertMember(outcome.role ? { role: outcome.role } : null);
-    assertHoldsRing(outcome, actor.id);
-    requireContent(content, outcome.platform as Platform);
-    throw new Error('the append was refused for a reason the checks above do not know');
-  }
-  await announceChange(deps, draftId, outcome.serverSeq);
-  return presentSegment({ ...segment, position: outcome.position, authorName: actor.displayName });
 }
 
 async function moveRing(scope: DraftScope, fromUserId: string | null, toUserId: string, actorId: string): Promise<void> {
@@ -277,7 +277,7 @@ export async function addCollaborator(deps: DraftsDeps, actor: AuthUser, draftId
 
 /** The owner removes a collaborator, or a collaborator leaves; a departing ring holder hands the ring back to the owner. */
 export async function removeCollaborator(deps: DraftsDeps, actor: AuthUser, draftId: string, userId: string): Promise<void> {
-  await changeDraft(deps, actor, draftId, async (scope) => {
+  return changeDraft(deps, actor, draftId, async (scope) => {
     const { tx, draft, member, now } = scope;
     const leaving = userId === actor.id;
     if (!leaving) assertOwner(member);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { IdParamsSchema } from '../../../contract/common.js';
-import { AppendEventBodySchema, DraftEventSchema, EventListSchema, EventsQuerySchema } from '../../../contract/events.js';
+import { AppendEventBodySchema, DraftEventSchema, EventListSchema, EventsQuerySchema, type DraftEvent } from '../../../contract/events.js';
 import { BEARER_AUTH, problemResponses } from '../../platform/http.js';
 import type { DraftsDeps } from '../drafts/service.js';
 import { appendClientEvent, listEvents } from './service.js';
@@ -34,9 +34,10 @@ export async function eventRoutes(app: FastifyInstance, opts: { deps: DraftsDeps
         response: { 200: DraftEventSchema, 201: DraftEventSchema, ...problemResponses(400, 401, 404, 409) },
       },
     },
-    async (request, reply) => {
-      const { event, created } = await appendClientEvent(opts.deps, request.user!, request.params.id, request.body);
-      return reply.code(created ? 201 : 200).send(event);
-    },
+    async (request, reply) =>
+      reply.commit(
+        ({ event, created }: { event: DraftEvent; created: boolean }) => ({ status: created ? 201 : 200, body: event }),
+        (transact) => appendClientEvent({ ...opts.deps, transact }, request.user!, request.params.id, request.body),
+      ),
   );
 }

@@ -37,7 +37,7 @@ export async function inviteRoutes(app: FastifyInstance, opts: { deps: invites.I
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await invites.createInvite(deps, request.user!, request.params.id, request.body?.expiresInHours)),
+      reply.commit(201, (transact) => invites.createInvite({ ...deps, transact }, request.user!, request.params.id, request.body?.expiresInHours)),
   );
 
   r.get(
@@ -55,10 +55,8 @@ export async function inviteRoutes(app: FastifyInstance, opts: { deps: invites.I
       ...auth,
       schema: { ...schema, params: InviteParamsSchema, response: { 204: NoContentSchema, ...problemResponses(400, 401, 403, 404, 409) } },
     },
-    async (request, reply) => {
-      await invites.revokeInvite(deps, request.user!, request.params.id, request.params.inviteId);
-      return reply.code(204).send(null);
-    },
+    async (request, reply) =>
+      reply.commit(204, (transact) => invites.revokeInvite({ ...deps, transact }, request.user!, request.params.id, request.params.inviteId)),
   );
 
   r.get(
@@ -76,6 +74,6 @@ export async function inviteRoutes(app: FastifyInstance, opts: { deps: invites.I
       ...auth,
       schema: { ...schema, body: AcceptInviteBodySchema, response: { 200: DraftSchema, ...problemResponses(400, 401, 404, 409, 410) } },
     },
-    async (request) => invites.acceptInvite(deps, request.user!, request.body.token),
+    async (request, reply) => reply.commit(200, (transact) => invites.acceptInvite({ ...deps, transact }, request.user!, request.body.token)),
   );
 }

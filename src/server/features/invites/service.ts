@@ -1,9 +1,10 @@
 import { v7 as uuidv7 } from 'uuid';
 import { INVITE_DEFAULT_HOURS } from '../../../contract/constants.js';
 import type { Draft, Invite, InvitePreview } from '../../../contract/drafts.js';
-import type { InviteRow } from '../../db/schema/index.js';
+import type { DraftRow, InviteRow } from '../../db/schema/index.js';
 import type { AuthUser } from '../../platform/auth.js';
 import { decodeCursor, pageOf } from '../../platform/cursor.js';
+import { transaction, type Unit } from '../../platform/unit-of-work.js';
 import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js';
 import { hashToken, randomToken } from '../auth/secrets.js';
 import * as draftErrors from '../drafts/errors.js';
@@ -97,31 +98,32 @@ export async function previewInvite(deps: InvitesDeps, token: string): Promise<I
   return { title: draft.title, inviterDisplayName: displayNameOf(inviter) };
 }
 
+/** Consumes the invite and adds the actor, unless they accepted it before or are a member anyway. */
+async function joinThrough(deps: InvitesDeps, { tx, afterCommit }: Unit, invite: InviteRow, draft: DraftRow, actor: AuthUser): Promise<void> {
+  const now = deps.clock.now();
+  if (invite.acceptedBy === actor.id) return;
+  assertUsable(invite, now);
+  if (await draftRepo.findMember(tx, draft.id, actor.id)) return;
+  assertEditable(draft);
+  if (!(await repo.markAccepted(tx, invite.id, actor.id, now))) throw inviteUsed();
+  const membershipChanges: string[] = [];
+  await joinDraft({ tx, draft, member: { role: 'collaborator' }, now, membershipChanges }, actor, actor.id, 'invite');
+  afterCommit(() => announceCommitted(deps, draft.id, draft.lastServerSeq, membershipChanges));
+}
+
 /**
  * Joins the draft through an invite and consumes it. Accepting again as the same person answers the draft
  * again; a member (such as the owner) following the link changes nothing and leaves the invite pending.
  */
 export async function acceptInvite(deps: InvitesDeps, actor: AuthUser, token: string): Promise<Draft> {
-  // Answers the draft joined and, when this call changed it, where its log now ends.
-  const membershipChanges: string[] = [];
-  const { draftId, lastServerSeq } = await deps.db.transaction(async (tx): Promise<{ draftId: string; lastServerSeq: number | null }> => {
-    const found = await repo.findInviteByHash(tx, hashToken(token));
+  const transact = deps.transact ?? transaction(deps.db);
+  return transact(async (unit) => {
+    const found = await repo.findInviteByHash(unit.tx, hashToken(token));
     if (!found) throw inviteNotFound();
-    const draft = await draftRepo.lockDraft(tx, found.draftId);
+    const draft = await draftRepo.lockDraft(unit.tx, found.draftId);
     if (!draft) throw inviteNotFound();
-    const invite = (await repo.findInvite(tx, draft.id, found.id))!;
-    const now = deps.clock.now();
-    const unchanged = { draftId: draft.id, lastServerSeq: null };
-    if (invite.acceptedBy === actor.id) return unchanged;
-    assertUsable(invite, now);
-    if (await draftRepo.findMember(tx, draft.id, actor.id)) return unchanged;
-    assertEditable(draft);
-    if (!(await repo.markAccepted(tx, invite.id, actor.id, now))) throw inviteUsed();
-    await joinDraft({ tx, draft, member: { role: 'collaborator' }, now, membershipChanges }, actor, actor.id, 'invite');
-    return { draftId: draft.id, lastServerSeq: draft.lastServerSeq };
+    const invite = (await repo.findInvite(unit.tx, draft.id, found.id))!;
+    await joinThrough(deps, unit, invite, draft, actor);
+    return loadDraftView(unit.tx, draft);
   });
-  if (lastServerSeq !== null) await announceCommitted(deps, draftId, lastServerSeq, membershipChanges);
-  const draft = await draftRepo.findDraft(deps.db, draftId);
-  if (!draft) throw inviteNotFound();
-  return loadDraftView(deps.db, draft);
 }

@@ -23,6 +23,6 @@ export async function meRoutes(app: FastifyInstance, opts: { deps: UsersDeps }) 
       onRequest: app.authenticate,
       schema: { tags, security: BEARER_AUTH, body: UpdateMeBodySchema, response: { 200: UserSchema, ...problemResponses(400, 401) } },
     },
-    async (request) => updateProfile(opts.deps, request.user!, request.body),
+    async (request, reply) => reply.commit(200, (transact) => updateProfile({ ...opts.deps, transact }, request.user!, request.body)),
   );
 }

@@ -4,10 +4,11 @@ import type { Db } from '../../db/client.js';
 import type { AuthUser } from '../../platform/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { NotFoundError, ValidationError } from '../../platform/errors.js';
+import { autocommit, type Transact } from '../../platform/unit-of-work.js';
 import { presentSelf } from './present.js';
 import { updateUser } from './repo.js';
 
-export type UsersDeps = { db: Db; clock: Clock };
+export type UsersDeps = { db: Db; clock: Clock; transact?: Transact };
 
 /** Sets the display name (trimmed, 1–50 characters, no control characters); null restores the default. */
 export async function updateProfile(deps: UsersDeps, actor: AuthUser, input: { displayName: string | null }): Promise<User> {
@@ -17,7 +18,10 @@ export async function updateProfile(deps: UsersDeps, actor: AuthUser, input: { d
     if (!checked.ok) throw new ValidationError([{ path: 'body.displayName', message: checked.message }]);
     displayName = checked.value;
   }
-  const row = await updateUser(deps.db, actor.id, { displayName }, deps.clock.now());
-  if (!row) throw new NotFoundError();
-  return presentSelf(row);
+  const transact = deps.transact ?? autocommit(deps.db);
+  return transact(async ({ tx }) => {
+    const row = await updateUser(tx, actor.id, { displayName }, deps.clock.now());
+    if (!row) throw new NotFoundError();
+    return presentSelf(row);
+  });
 }
