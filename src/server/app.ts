@@ -104,14 +104,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const tokens = new AccessTokens(deps.signingKeys, clock, config.accessTokenTtlSeconds);
   const principals = new PrincipalCache((userId, sessionId) => findPrincipal(database.db, userId, sessionId));
-  const stopListening = await listen(database, PRINCIPAL_CHANNEL, principals);
-  app.addHook('onClose', stopListening);
+  const principalChannel = await listen(database, PRINCIPAL_CHANNEL, principals);
+  app.addHook('onClose', () => principalChannel.close());
   await app.register(authPlugin, { tokens, loadPrincipal: principals.loader });
   await app.register(idempotencyPlugin, { db: database.db, clock });
 
   const limiter = new RateLimiter(deps.limits, config.rateLimitsEnabled);
   await app.register(healthRoutes, {
-    deps: { database, redis: deps.redis, isShuttingDown },
+    deps: { database, redis: deps.redis, isShuttingDown, isListening: () => principalChannel.listening },
   });
   await app.register(authRoutes, {
     cookieSecure: config.cookieSecure,

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { isConnectionFailure } from '../db/errors.js';
 
 /** One bad input field, as listed in a validation problem. */
 export type FieldError = { path: string; message: string };
@@ -137,6 +138,9 @@ const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; detail: s
   },
 };
 
+/** How long a client is told to wait after the database connection was lost: the pool reconnects at once. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
+
 function toProblem(error: FastifyError | AppError, request: FastifyRequest): { problem: Problem; headers: Record<string, string> } {
   const id = request.id;
   if (error instanceof AppError) {
@@ -152,6 +156,12 @@ function toProblem(error: FastifyError | AppError, request: FastifyRequest): { p
       message: v.message ?? 'Invalid value.',
     }));
     return { problem: problemBody(id, 400, 'validation_failed', 'The request has invalid fields.', errors), headers: {} };
+  }
+  if (isConnectionFailure(error)) {
+    return {
+      problem: problemBody(id, 503, 'database_unavailable', 'The database cannot be reached right now. Try again shortly.'),
+      headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
+    };
   }
   if (!isResponseSerializationError(error)) {
     const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
