@@ -27,7 +27,7 @@ import { AccessTokens } from './platform/access-tokens.js';
 import { authPlugin } from './platform/auth.js';
 import { MemoryBus, type Bus } from './platform/bus.js';
 import type { Clock } from './platform/clock.js';
-import { apiNotFound, errorHandlerPlugin } from './platform/errors.js';
+import { apiNotFound, errorHandlerPlugin, handleClientError, handleError, shuttingDownPlugin } from './platform/errors.js';
 import { idempotencyPlugin } from './platform/idempotency.js';
 import { PRINCIPAL_CHANNEL, PrincipalCache } from './platform/principal-cache.js';
 import { RateLimiter, type LimitStore } from './platform/limits.js';
@@ -70,6 +70,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     forceCloseConnections: 'idle',
+    // Each of these would answer in Fastify's own JSON shape; errors.ts answers problem+json instead.
+    return503OnClosing: false,
+    frameworkErrors: handleError,
+    clientErrorHandler: handleClientError,
   });
   const isShuttingDown = deps.isShuttingDown ?? (() => false);
   // While draining, each finished response closes its keep-alive socket so close() is not held open.
@@ -89,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   await app.register(errorHandlerPlugin);
+  await app.register(shuttingDownPlugin, { isShuttingDown });
   await app.register(observabilityPlugin, { metrics: new Metrics() });
   await app.register(securityHeadersPlugin);
   await app.register(fastifyCookie);

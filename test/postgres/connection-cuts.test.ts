@@ -88,7 +88,8 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe('when the database cuts the app connections', () => {
+// A real process under load on a shared machine: generous budgets, each wait ends on a signal.
+describe('when the database cuts the app connections', { timeout: 120_000 }, () => {
   it('stays up under mixed load, answers the requests caught by a cut 503 and the next ones normally', async () => {
     const owner = await register();
     const draft = await send('create draft', '/v1/drafts', { method: 'POST', token: owner.accessToken, body: { title: 'Cuts', platform: 'x' } });
