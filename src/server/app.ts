@@ -116,7 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const limiter = new RateLimiter(deps.limits, config.rateLimitsEnabled);
   await app.register(healthRoutes, {
-    deps: { database, redis: deps.redis, isShuttingDown, isListening: () => principalChannel.listening },
+    deps: { database, redis: deps.redis, isListening: () => principalChannel.listening },
   });
   await app.register(authRoutes, {
     cookieSecure: config.cookieSecure,

@@ -12,7 +12,6 @@ const tags = ['operations'];
 export type HealthDeps = {
   database: Database;
   redis: Redis | null;
-  isShuttingDown: () => boolean;
   /** Whether change notifications reach this instance; without them it serves, but uncached. */
   isListening: () => boolean;
 };
@@ -61,7 +60,6 @@ export async function healthRoutes(app: FastifyInstance, opts: { deps: HealthDep
       },
     },
     async () => {
-      if (opts.deps.isShuttingDown()) throw new AppError(503, 'shutting_down', 'This instance is shutting down.');
       const [databaseCheck, redisCheck] = await Promise.all([
         answers(() => database.db.execute(sql`select 1`)),
         redis ? answers(() => redis.ping()) : Promise.resolve('not configured' as const),
