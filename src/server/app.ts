@@ -27,7 +27,7 @@ import { AccessTokens } from './platform/access-tokens.js';
 import { authPlugin } from './platform/auth.js';
 import { MemoryBus, type Bus } from './platform/bus.js';
 import type { Clock } from './platform/clock.js';
-import { apiNotFound, errorHandlerPlugin } from './platform/errors.js';
+import { apiNotFound, errorHandlerPlugin, handleClientError, handleError, shuttingDownPlugin } from './platform/errors.js';
 import { idempotencyPlugin } from './platform/idempotency.js';
 import { PRINCIPAL_CHANNEL, PrincipalCache } from './platform/principal-cache.js';
 import { RateLimiter, type LimitStore } from './platform/limits.js';
@@ -71,6 +71,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     forceCloseConnections: 'idle',
+    // Each of these would answer in Fastify's own JSON shape; errors.ts answers problem+json instead.
+    return503OnClosing: false,
+    frameworkErrors: handleError,
+    clientErrorHandler: handleClientError,
   });
   const isShuttingDown = deps.isShuttingDown ?? (() => false);
   // While draining, each finished response closes its keep-alive socket so close() is not held open.
@@ -92,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(errorHandlerPlugin);
+  await app.register(shuttingDownPlugin, { isShuttingDown });
   await app.register(textInputPlugin);
   await app.register(observabilityPlugin, { metrics: new Metrics() });
   await app.register(securityHeadersPlugin);
@@ -108,14 +113,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const tokens = new AccessTokens(deps.signingKeys, clock, config.accessTokenTtlSeconds);
   const principals = new PrincipalCache((userId, sessionId) => findPrincipal(database.db, userId, sessionId));
-  const stopListening = await listen(database, PRINCIPAL_CHANNEL, principals);
-  app.addHook('onClose', stopListening);
+  const principalChannel = await listen(database, PRINCIPAL_CHANNEL, principals);
+  app.addHook('onClose', () => principalChannel.close());
   await app.register(authPlugin, { tokens, loadPrincipal: principals.loader });
   await app.register(idempotencyPlugin, { db: database.db, clock, crashAfterCommitKey: config.crashAfterCommitKey });
 
   const limiter = new RateLimiter(deps.limits, config.rateLimitsEnabled);
   await app.register(healthRoutes, {
-    deps: { database, redis: deps.redis, isShuttingDown },
+    deps: { database, redis: deps.redis, isListening: () => principalChannel.listening },
   });
   await app.register(authRoutes, {
     cookieSecure: config.cookieSecure,

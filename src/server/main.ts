@@ -29,7 +29,7 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
-  const database = await openDatabaseFromConfig(config, (err) => logger.warn({ err }, 'idle database connection failed; the pool replaces it'));
+  const database = await openDatabaseFromConfig(config, (err) => logger.warn({ err }, 'database connection lost; the pool opens a fresh one'));
   await runMigrations(database);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : null;
   // ioredis reconnects by itself; without a listener it would print each failure to stderr.

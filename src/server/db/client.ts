@@ -20,15 +20,19 @@ export type Database = {
 } & ({ kind: 'postgres'; pool: pg.Pool } | { kind: 'pglite'; client: PGlite });
 
 export type DatabaseOptions =
-  | { kind: 'postgres'; url: string; poolSize: number; onIdleClientError?: (error: Error) => void }
+  | { kind: 'postgres'; url: string; poolSize: number; onConnectionError?: (error: Error) => void }
   | { kind: 'pglite'; dataDir: string | null };
 
 /** Opens PostgreSQL through a pool, or embedded PGlite (in memory when `dataDir` is null). */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize });
-    // An idle connection that drops (server restart, failover) must not crash the process: the pool replaces it.
-    pool.on('error', (error) => options.onIdleClientError?.(error));
+    // pg emits 'error' on a client whose connection drops (restart, failover, pg_terminate_backend), idle or
+    // checked out; unheard, that event kills the process. The query running on it fails by itself (and is
+    // answered 503), and the pool discards the client when it comes back.
+    pool.on('connect', (client) => client.on('error', (error) => options.onConnectionError?.(error)));
+    // The pool repeats an idle client's error: already reported by the client's own listener.
+    pool.on('error', () => undefined);
     const db = drizzlePg({ client: pool, schema }) as unknown as Db;
     await db.execute(sql`select 1`);
     return { db, kind: 'postgres', pool, close: () => pool.end() };

@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { isConnectionFailure } from '../db/errors.js';
 
 /** One bad input field, as listed in a validation problem. */
 export type FieldError = { path: string; message: string };
@@ -68,13 +72,16 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   410: 'Gone',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   426: 'Upgrade Required',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -130,12 +137,17 @@ const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; detail: s
     code: 'unsupported_media_type',
     detail: 'Send the body as application/json.',
   },
+  FST_ERR_BAD_URL: { status: 400, code: 'malformed_url', detail: 'The path is not valid percent-encoded UTF-8.' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'uri_too_long', detail: 'A segment of the path is too long.' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
     status: 400,
     code: 'invalid_content_length',
     detail: 'The Content-Length header does not match the body.',
   },
 };
+
+/** How long a client is told to wait after the database connection was lost: the pool reconnects at once. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 function toProblem(error: FastifyError | AppError, request: FastifyRequest): { problem: Problem; headers: Record<string, string> } {
   const id = request.id;
@@ -153,6 +165,12 @@ function toProblem(error: FastifyError | AppError, request: FastifyRequest): { p
     }));
     return { problem: problemBody(id, 400, 'validation_failed', 'The request has invalid fields.', errors), headers: {} };
   }
+  if (isConnectionFailure(error)) {
+    return {
+      problem: problemBody(id, 503, 'database_unavailable', 'The database cannot be reached right now. Try again shortly.'),
+      headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
+    };
+  }
   if (!isResponseSerializationError(error)) {
     const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
     if (known) return { problem: problemBody(id, known.status, known.code, known.detail), headers: {} };
@@ -168,21 +186,83 @@ function toProblem(error: FastifyError | AppError, request: FastifyRequest): { p
   };
 }
 
-/** Turns every thrown error and every unknown route into problem+json, hiding 5xx details. */
+/**
+ * Answers any error as problem+json, hiding 5xx details. The app's error handler, and Fastify's
+ * `frameworkErrors` (bad or too long URLs, found by the router before any route runs).
+ */
+export function handleError(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  let mapped: ReturnType<typeof toProblem>;
+  try {
+    mapped = toProblem(error, request);
+  } catch {
+    mapped = { problem: problemBody(request.id, 500, 'internal_error', 'Something went wrong on our side.'), headers: {} };
+  }
+  const { problem, headers } = mapped;
+  if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+  else request.log.info({ code: problem.code, status: problem.status }, 'request rejected');
+  // Router errors are answered outside any route, where the onSend hook that sets it does not run.
+  reply.header('x-request-id', request.id);
+  return sendProblem(reply, problem, headers);
+}
+
+/** Turns every thrown error and every unknown route into problem+json. */
 export const errorHandlerPlugin = fp(async function errorHandler(app: FastifyInstance) {
-  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
-    let mapped: ReturnType<typeof toProblem>;
-    try {
-      mapped = toProblem(error, request);
-    } catch {
-      mapped = { problem: problemBody(request.id, 500, 'internal_error', 'Something went wrong on our side.'), headers: {} };
-    }
-    const { problem, headers } = mapped;
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: problem.code, status: problem.status }, 'request rejected');
-    return sendProblem(reply, problem, headers);
+  app.setErrorHandler(handleError);
+});
+
+/** Seconds a client is told to wait before retrying elsewhere when this instance drains. */
+const SHUTDOWN_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Answers requests that arrive while the instance drains (on a connection kept alive from before)
+ * 503 shutting_down; Fastify's own `return503OnClosing` answer is not problem+json, so it is turned off.
+ */
+export const shuttingDownPlugin = fp(async function shuttingDown(app: FastifyInstance, opts: { isShuttingDown: () => boolean }) {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (!closing && !opts.isShuttingDown()) return;
+    reply.header('connection', 'close');
+    return sendProblem(reply, problemBody(request.id, 503, 'shutting_down', 'This instance is shutting down; retry the request.'), {
+      'retry-after': String(SHUTDOWN_RETRY_AFTER_SECONDS),
+    });
   });
 });
+
+/** Malformed HTTP the Node server refuses before Fastify sees a request. */
+const CLIENT_ERRORS: Record<string, { status: number; code: string; detail: string }> = {
+  HPE_HEADER_OVERFLOW: { status: 431, code: 'headers_too_large', detail: 'The request headers are too large.' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'request_timeout', detail: 'The request took too long to arrive.' },
+};
+
+/**
+ * Fastify's `clientErrorHandler`: answers a request the HTTP parser refused (headers too large,
+ * malformed) with problem+json written on the raw socket, since there is no request to reply to.
+ */
+export function handleClientError(error: Error & { code?: string }, socket: Socket): void {
+  // A reset or closed connection has no one to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const known = (error.code && CLIENT_ERRORS[error.code]) || { status: 400, code: 'bad_request', detail: 'The request is not valid HTTP.' };
+  const requestId = randomUUID();
+  const body = JSON.stringify(problemBody(requestId, known.status, known.code, known.detail));
+  if (socket.writable) {
+    socket.write(
+      [
+        `HTTP/1.1 ${known.status} ${STATUS_CODES[known.status]}`,
+        'content-type: application/problem+json; charset=utf-8',
+        `content-length: ${Buffer.byteLength(body)}`,
+        `x-request-id: ${requestId}`,
+        'x-content-type-options: nosniff',
+        'connection: close',
+        '',
+        body,
+      ].join('\r\n'),
+    );
+  }
+  socket.destroy(error);
+}
 
 /** A not-found handler for API paths. */
 export function apiNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {

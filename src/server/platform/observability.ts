@@ -44,12 +44,58 @@ function loggedPath(req: LoggedRequest): string {
   return path.startsWith('/ref/') ? '/ref/:token' : path;
 }
 
+type ErrorLike = Error & Record<string, unknown>;
+
+function isErrorLike(value: unknown): value is ErrorLike {
+  return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
+}
+
+function causeChain(error: ErrorLike): ErrorLike[] {
+  const chain = [error];
+  for (let next = error.cause; isErrorLike(next) && chain.length < 5 && !chain.includes(next); next = next.cause) chain.push(next);
+  return chain;
+}
+
+// pg and PGlite errors carry `severity`; Drizzle's wrapper and PGlite's errors carry the statement and its parameters.
+const isFromDatabase = (e: ErrorLike) => typeof e.severity === 'string' || 'query' in e || 'params' in e;
+
+/** What a database error may tell a log: never its statement, parameters, DETAIL (which cites key values) or context. */
+const DATABASE_ERROR_FIELDS = ['code', 'severity', 'schema', 'table', 'column', 'dataType', 'constraint', 'routine'] as const;
+
+/** PostgreSQL quotes the values it cites in a message (`invalid input syntax for type uuid: "…"`). */
+function withoutLiterals(message: string): string {
+  return message.replace(/"(?:[^"]|"")*"|'(?:[^']|'')*'/g, '"?"').slice(0, 500);
+}
+
+/**
+ * Errors as log fields. A failed query (pg, PGlite, Drizzle) is logged as its innermost error's type,
+ * SQLSTATE, message without quoted values, and the schema names PostgreSQL reports, with the stack of
+ * where it was thrown: its statement, parameters and details can hold passwords, hashes, tokens and
+ * emails. Other errors keep pino's standard form.
+ */
+export function serializeError(error: unknown): unknown {
+  if (!isErrorLike(error)) return error;
+  const chain = causeChain(error);
+  if (!chain.some(isFromDatabase)) return pino.stdSerializers.err(error);
+  const root = chain[chain.length - 1]!;
+  const fields: Record<string, unknown> = {
+    // pg names its class `error` and PGlite's is minified: a server-reported error is a DatabaseError.
+    type: typeof root.severity === 'string' ? 'DatabaseError' : (root.constructor?.name ?? root.name),
+    message: withoutLiterals(root.message),
+  };
+  for (const key of DATABASE_ERROR_FIELDS) if (typeof root[key] === 'string') fields[key] = root[key];
+  if (chain.length > 1) fields.wrappedBy = chain.slice(0, -1).map((e) => e.constructor?.name ?? e.name);
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  return { ...fields, stack: frames.join('\n') };
+}
+
 /** The JSON logger; query strings are dropped from logged URLs since they may carry tokens. */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options: LoggerOptions = {
     level,
     redact: { paths: REDACTED_KEYS, censor: '[redacted]' },
     serializers: {
+      err: serializeError,
       req(req: LoggedRequest) {
         return { method: req.method, url: loggedPath(req), ip: req.ip };
       },

@@ -4,12 +4,26 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Database } from '../../db/client.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, DATABASE_RETRY_AFTER_SECONDS } from '../../platform/errors.js';
 import { problemResponses } from '../../platform/http.js';
 
 const tags = ['operations'];
 
-export type HealthDeps = { database: Database; redis: Redis | null; isShuttingDown: () => boolean };
+export type HealthDeps = {
+  database: Database;
+  redis: Redis | null;
+  /** Whether change notifications reach this instance; without them it serves, but uncached. */
+  isListening: () => boolean;
+};
+
+async function answers(probe: () => Promise<unknown>): Promise<'ok' | 'down'> {
+  try {
+    await probe();
+    return 'ok';
+  } catch {
+    return 'down';
+  }
+}
 
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const started = performance.now();
@@ -31,24 +45,40 @@ export async function healthRoutes(app: FastifyInstance, opts: { deps: HealthDep
     {
       schema: {
         tags,
-        response: { 200: z.object({ status: z.literal('ready'), database: z.string(), redis: z.string() }), ...problemResponses(503) },
+        description:
+          'Ready (200) while the database and Redis answer; `degraded` while change notifications are down. ' +
+          'Otherwise 503 with `checks` saying what is down.',
+        response: {
+          200: z.object({
+            status: z.enum(['ready', 'degraded']),
+            database: z.string(),
+            redis: z.string(),
+            notifications: z.enum(['listening', 'down']),
+          }),
+          ...problemResponses(503),
+        },
       },
     },
     async () => {
-      if (opts.deps.isShuttingDown()) throw new AppError(503, 'shutting_down', 'This instance is shutting down.');
-      try {
-        await database.db.execute(sql`select 1`);
-      } catch {
-        throw new AppError(503, 'database_unavailable', 'The database does not answer.');
+      const [databaseCheck, redisCheck] = await Promise.all([
+        answers(() => database.db.execute(sql`select 1`)),
+        redis ? answers(() => redis.ping()) : Promise.resolve('not configured' as const),
+      ]);
+      const notifications = opts.deps.isListening() ? ('listening' as const) : ('down' as const);
+      const checks = { database: databaseCheck, redis: redisCheck, notifications };
+      if (databaseCheck === 'down') {
+        throw new AppError(503, 'database_unavailable', 'The database does not answer.', {
+          headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
+          fields: { checks },
+        });
       }
-      if (redis) {
-        try {
-          await redis.ping();
-        } catch {
-          throw new AppError(503, 'redis_unavailable', 'Redis does not answer.');
-        }
-      }
-      return { status: 'ready' as const, database: database.kind, redis: redis ? 'ok' : 'not configured' };
+      if (redisCheck === 'down') throw new AppError(503, 'redis_unavailable', 'Redis does not answer.', { fields: { checks } });
+      return {
+        status: notifications === 'listening' ? ('ready' as const) : ('degraded' as const),
+        database: database.kind,
+        redis: redisCheck,
+        notifications,
+      };
     },
   );
 
