@@ -95,6 +95,24 @@ describe('the live channel', () => {
     await expect.poll(() => garbled.closed?.code).toBe(CLOSE.BAD_FRAME);
   });
 
+  it('refuses a since ahead of the log with 4400 since_ahead, and takes one at its end', async () => {
+    const owner = await registerUser(t.app);
+    const sam = await registerUser(t.app);
+    const draft = await createDraft(t.app, owner);
+    await addCollaborator(t.app, owner, draft.id, sam);
+    const ahead = await open(draft.id);
+    ahead.hello(sam.accessToken, 3);
+    await expect.poll(() => ahead.closed).toEqual({ code: CLOSE.BAD_FRAME, reason: 'since_ahead' });
+    expect(ahead.frames).toEqual([]);
+    // At the end of the log the socket is served, so a removal that follows still cuts it off.
+    const atEnd = await open(draft.id);
+    atEnd.hello(sam.accessToken, 2);
+    await expect.poll(() => atEnd.frames[0]).toEqual({ type: 'ready', lastServerSeq: 2 });
+    await call(t.app, 'DELETE', `/v1/drafts/${draft.id}/collaborators/${sam.user.id}`, { token: owner.accessToken });
+    await expect.poll(() => atEnd.closed?.code).toBe(CLOSE.FORBIDDEN);
+    expect(atEnd.seqs).toEqual([3]);
+  });
+
   it('answers a plain HTTP request on a live path with 426 websocket_required', async () => {
     for (const url of ['/v1/me/live', '/v1/drafts/01a20160-b0b9-7351-9a69-92d27af4518d/live', '/v1/drafts/not-a-uuid/live']) {
       const res = await t.app.inject({ method: 'GET', url });

@@ -72,6 +72,8 @@ export class DraftStream extends LiveSocket {
     const draft = await findDraft(this.deps.db, this.draftId);
     const member = draft ? await findMember(this.deps.db, this.draftId, user.id) : undefined;
     if (!draft || !member) return this.close(CLOSE.NOT_FOUND, 'no such draft');
+    // Served, it would wait for events the log does not have yet and miss all up to that point, a removal too.
+    if (hello.since > draft.lastServerSeq) return this.close(CLOSE.BAD_FRAME, 'since_ahead');
     this.sent = hello.since;
     const unsubscribePresence = await this.deps.bus.subscribe(presenceTopic(this.draftId), (users) =>
       this.send({ type: 'presence', users: JSON.parse(users) as unknown }),
