@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE } from '../../src/server/features/live/close-codes.js';
-import type { PresenceStore } from '../../src/server/features/live/presence.js';
+import { MemoryPresenceStore, type PresenceStore } from '../../src/server/features/live/presence.js';
 import { addCollaborator, call, createDraft, expectProblem, login, registerUser } from '../helpers/api.js';
 import { useTestApp } from '../helpers/app.js';
 import { lastPresence, LiveClient } from '../helpers/live.js';
@@ -185,6 +185,29 @@ describe('frames a client may send', () => {
     expect(t.logs.records.filter((r) => (r.level as number) >= 50)).toEqual([]);
     const res = await append(owner.accessToken, draft.id, 'still serving');
     expect(res.statusCode).toBe(201);
+  });
+});
+
+describe('frames sent before ready', () => {
+  it('are queued up to maxFramesBeforeReady; one more closes the socket with 4429', async () => {
+    // The store holds the first presence write, so the connection stays short of ready while frames arrive.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const store = new MemoryPresenceStore();
+    const presence: PresenceStore = {
+      set: async (...args) => (await held, store.set(...args)),
+      remove: (draftId, connectionId) => store.remove(draftId, connectionId),
+      entries: (draftId, now) => store.entries(draftId, now),
+    };
+    const { app } = await t.build({ presence, live: { maxFramesBeforeReady: 3 } });
+    const owner = await registerUser(app);
+    const draft = await createDraft(app, owner);
+    const live = await open(draft.id, app);
+    live.hello(owner.accessToken);
+    await expect.poll(() => live.frames[0]?.type).toBe('ready');
+    for (let i = 0; i < 4; i++) live.send({ type: 'presence', state: 'viewing' });
+    await expect.poll(() => live.closed?.code).toBe(CLOSE.TOO_FAST);
+    release();
   });
 });
 

@@ -40,6 +40,16 @@ describe('presence', () => {
     ]);
   });
 
+  it('applies a presence frame sent right after hello, before ready, once ready', async () => {
+    const { owner, sam, draft } = await twoWriters();
+    const a = await connect(draft.id, owner.accessToken);
+    await expect.poll(() => lastPresence(a)?.length).toBe(1);
+    const b = await connect(draft.id, sam.accessToken);
+    b.send({ type: 'presence', state: 'typing', position: 1 });
+    await expect.poll(() => lastPresence(a)?.find((u) => u.userId === sam.user.id)).toMatchObject({ state: 'typing', position: 1 });
+    expect(b.frames[0]).toMatchObject({ type: 'ready' });
+  });
+
   it('drops a user when their connection closes', async () => {
     const { owner, sam, draft } = await twoWriters();
     const a = await connect(draft.id, owner.accessToken);

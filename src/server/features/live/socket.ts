@@ -14,9 +14,11 @@ export type LiveLimits = {
   maxFramesPerSecond: number;
   /** Bytes queued for one socket beyond which it is closed (4429) to resume by `since`. */
   maxBufferedBytes: number;
+  /** Frames held between `hello` and the end of setting up (applied after it); one more is closed with 4429. */
+  maxFramesBeforeReady: number;
 };
 
-export const DEFAULT_LIVE_LIMITS: LiveLimits = { helloTimeoutMs: 5_000, maxFramesPerSecond: 20, maxBufferedBytes: 1024 * 1024 };
+export const DEFAULT_LIVE_LIMITS: LiveLimits = { helloTimeoutMs: 5_000, maxFramesPerSecond: 20, maxBufferedBytes: 1024 * 1024, maxFramesBeforeReady: 10 };
 
 export type LiveSocketDeps = DraftsDeps &
   LiveLimits & {
@@ -34,7 +36,8 @@ export type Hello = z.infer<typeof HelloSchema>;
 /**
  * What every live channel shares: the `hello` that must come first (4408 after the timeout, 4400 when it is
  * something else), the access token checked then and again on each `auth` frame (4401 at its expiry), a
- * frame rate limit (4429), and a close that releases everything once. A failure inside is logged and closes
+ * frame rate limit (4429), frames that arrive while it sets up held and applied after, in order (Hocuspocus's
+ * incomingMessageQueue), and a close that releases everything once. A failure inside is logged and closes
  * with 1011, never left as a rejected promise.
  */
 export abstract class LiveSocket {
@@ -42,6 +45,9 @@ export abstract class LiveSocket {
   private sessionId = '';
   protected closed = false;
   private greeted = false;
+  /** Set up, and what arrived meanwhile applied: frames are handled as they come. */
+  private serving = false;
+  private readonly early: unknown[] = [];
   private helloTimer: NodeJS.Timeout | null;
   private expiryTimer: NodeJS.Timeout | null = null;
   private frames = { second: 0, count: 0 };
@@ -113,6 +119,7 @@ export abstract class LiveSocket {
 
   private dispose(): Promise<void> {
     this.closed = true;
+    this.early.length = 0;
     if (this.helloTimer) clearTimeout(this.helloTimer);
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.disposed ??= this.release().catch((error: unknown) => {
@@ -142,12 +149,28 @@ export abstract class LiveSocket {
       this.greeted = true;
       if (this.helloTimer) clearTimeout(this.helloTimer);
       this.helloTimer = null;
-      if (await this.authenticate(hello.data.accessToken)) await this.start(this.user!, hello.data);
+      if (!(await this.authenticate(hello.data.accessToken))) return;
+      await this.start(this.user!, hello.data);
+      return this.drainEarly();
+    }
+    if (!this.serving) {
+      if (this.early.length >= this.deps.maxFramesBeforeReady) return this.close(CLOSE.TOO_FAST, 'too many frames before ready');
+      this.early.push(frame);
       return;
     }
+    await this.handle(frame);
+  }
+
+  private async handle(frame: unknown): Promise<void> {
     const auth = AuthSchema.safeParse(frame);
     if (auth.success) return void (await this.authenticate(auth.data.accessToken));
     await this.onMessage(frame);
+  }
+
+  /** Applies what arrived during set-up, in order; frames arriving meanwhile join the end of the queue. */
+  private async drainEarly(): Promise<void> {
+    while (this.early.length > 0 && !this.closed) await this.handle(this.early.shift());
+    this.serving = !this.closed;
   }
 
   /** Checks a token (first or renewed) and arms the close at its expiry; false when it closed the socket. */
