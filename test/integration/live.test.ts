@@ -9,8 +9,8 @@ const t = useTestApp();
 const clients: LiveClient[] = [];
 afterEach(() => clients.splice(0).forEach((c) => c.close()));
 
-async function open(draftId: string, app = t.app) {
-  const client = await LiveClient.open(app, draftId);
+async function open(draftId: string, app = t.app, ip?: string) {
+  const client = await LiveClient.open(app, draftId, ip);
   clients.push(client);
   return client;
 }
@@ -149,6 +149,55 @@ describe('the live channel', () => {
     live.hello(owner.accessToken);
     for (let i = 0; i < 30; i++) live.send({ type: 'ping' });
     await expect.poll(() => live.closed?.code).toBe(CLOSE.TOO_FAST);
+  });
+});
+
+describe('open sockets', () => {
+  it('are capped per user across both channels: one more gets 4429, and a closed one frees its place', async () => {
+    const { app } = await t.build({ config: { liveMaxSocketsPerUser: 3 } });
+    const owner = await registerUser(app);
+    const sam = await registerUser(app);
+    const draft = await createDraft(app, owner);
+    await addCollaborator(app, owner, draft.id, sam);
+    const opened = [await open(draft.id, app), await open(draft.id, app), await LiveClient.openList(app)];
+    clients.push(opened[2]!);
+    for (const c of opened) c.hello(owner.accessToken);
+    for (const c of opened) expect(await c.settled()).toBe('ready');
+    const onceMore = await LiveClient.openList(app);
+    clients.push(onceMore);
+    onceMore.hello(owner.accessToken);
+    expect(await onceMore.settled()).toBe(CLOSE.TOO_FAST);
+    expect(onceMore.frames).toEqual([]);
+    const samsOwn = await open(draft.id, app);
+    samsOwn.hello(sam.accessToken);
+    expect(await samsOwn.settled()).toBe('ready');
+    opened[0]!.close();
+    // The server hears of the close a moment later; until then a newcomer is still refused.
+    await expect.poll(async () => {
+      const next = await open(draft.id, app);
+      next.hello(owner.accessToken);
+      return next.settled();
+    }).toBe('ready');
+    expect(opened.slice(1).map((c) => c.closed)).toEqual([null, null]);
+  });
+
+  it('are capped per address, counted from the upgrade on, whoever signs in', async () => {
+    const { app } = await t.build({ live: { maxSocketsPerIp: 2 } });
+    const owner = await registerUser(app);
+    const draft = await createDraft(app, owner);
+    const first = await open(draft.id, app, '203.0.113.7');
+    await open(draft.id, app, '203.0.113.7');
+    const third = await open(draft.id, app, '203.0.113.7');
+    expect(await third.settled()).toBe(CLOSE.TOO_FAST);
+    const elsewhere = await open(draft.id, app, '198.51.100.2');
+    elsewhere.hello(owner.accessToken);
+    expect(await elsewhere.settled()).toBe('ready');
+    first.close();
+    await expect.poll(async () => {
+      const next = await open(draft.id, app, '203.0.113.7');
+      next.hello(owner.accessToken);
+      return next.settled();
+    }).toBe('ready');
   });
 });
 

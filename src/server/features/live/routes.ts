@@ -13,6 +13,7 @@ import { CLOSE } from './close-codes.js';
 import { broadcastPresence, DraftStream, type DraftStreamDeps } from './draft-stream.js';
 import type { LiveSocket } from './socket.js';
 import { DraftFeeds } from './feed.js';
+import { OpenSockets } from './open-sockets.js';
 import { UserStream } from './user-stream.js';
 
 const PresenceUserSchema = z.object({
@@ -41,8 +42,12 @@ function upgradeRequired(request: FastifyRequest, reply: FastifyReply): FastifyR
  * tells the drafts list when to read again. The first frame is `{ type: "hello", accessToken, since? }`;
  * see docs/api.md for the protocol and close codes.
  */
-export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opts: { deps: Omit<DraftStreamDeps, 'feeds'> }) {
-  const deps: DraftStreamDeps = { ...opts.deps, feeds: new DraftFeeds(opts.deps) };
+export const liveRoutes = fp(async function liveRoutes(
+  app: FastifyInstance,
+  opts: { deps: Omit<DraftStreamDeps, 'feeds' | 'socketsByUser'> },
+) {
+  const deps: DraftStreamDeps = { ...opts.deps, feeds: new DraftFeeds(opts.deps), socketsByUser: new OpenSockets(opts.deps.maxSocketsPerUser) };
+  const socketsByIp = new OpenSockets(opts.deps.maxSocketsPerIp);
   const connections = new Set<LiveSocket>();
   // On shutdown every client is told to come back (to any instance) and resume from its last serverSeq;
   // waiting for each to release its presence keeps the stores open until nothing uses them.
@@ -56,6 +61,16 @@ export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opt
   });
   const unwatch = deps.watchPrincipals((payload) => connections.forEach((c) => c.principalChanged(payload)));
   app.addHook('onClose', async () => unwatch());
+  /** Counts the socket against its address (before any `hello`, so unauthenticated floods are held too). */
+  const admit = (request: FastifyRequest, socket: WebSocket): boolean => {
+    const ip = request.ip ?? 'unknown';
+    if (!socketsByIp.tryOpen(ip)) {
+      socket.close(CLOSE.TOO_FAST, 'too many live connections from this address');
+      return false;
+    }
+    socket.on('close', () => socketsByIp.closed(ip));
+    return true;
+  };
   const track = (connection: LiveSocket, socket: WebSocket) => {
     connections.add(connection);
     socket.on('close', () => connections.delete(connection));
@@ -69,7 +84,7 @@ export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opt
     wsHandler: (socket: WebSocket, request) => {
       const params = IdParamsSchema.safeParse(request.params);
       if (!params.success) return socket.close(CLOSE.NOT_FOUND, 'no such draft');
-      track(new DraftStream(deps, socket, params.data.id), socket);
+      if (admit(request, socket)) track(new DraftStream(deps, socket, params.data.id), socket);
     },
   });
 
@@ -78,7 +93,9 @@ export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opt
     url: '/v1/me/live',
     schema: { hide: true },
     handler: upgradeRequired,
-    wsHandler: (socket: WebSocket) => track(new UserStream(deps, socket), socket),
+    wsHandler: (socket: WebSocket, request) => {
+      if (admit(request, socket)) track(new UserStream(deps, socket), socket);
+    },
   });
 
   app.withTypeProvider<ZodTypeProvider>().get(

@@ -6,6 +6,7 @@ import type { AuthUser, PrincipalLoader } from '../../platform/auth.js';
 import { sessionChanged, userChanged } from '../../platform/principal-cache.js';
 import type { DraftsDeps } from '../drafts/service.js';
 import { CLOSE } from './close-codes.js';
+import type { OpenSockets } from './open-sockets.js';
 
 export type LiveLimits = {
   /** How long a connection may wait before its `hello`. */
@@ -16,9 +17,20 @@ export type LiveLimits = {
   maxBufferedBytes: number;
   /** Frames held between `hello` and the end of setting up (applied after it); one more is closed with 4429. */
   maxFramesBeforeReady: number;
+  /** Live sockets (both channels) one user may hold open on an instance; one more is closed with 4429. */
+  maxSocketsPerUser: number;
+  /** Live sockets (both channels) one address may hold open on an instance, counted before `hello`. */
+  maxSocketsPerIp: number;
 };
 
-export const DEFAULT_LIVE_LIMITS: LiveLimits = { helloTimeoutMs: 5_000, maxFramesPerSecond: 20, maxBufferedBytes: 1024 * 1024, maxFramesBeforeReady: 10 };
+export const DEFAULT_LIVE_LIMITS: LiveLimits = {
+  helloTimeoutMs: 5_000,
+  maxFramesPerSecond: 20,
+  maxBufferedBytes: 1024 * 1024,
+  maxFramesBeforeReady: 10,
+  maxSocketsPerUser: 20,
+  maxSocketsPerIp: 100,
+};
 
 export type LiveSocketDeps = DraftsDeps &
   LiveLimits & {
@@ -26,6 +38,8 @@ export type LiveSocketDeps = DraftsDeps &
     loadPrincipal: PrincipalLoader;
     /** Announcements of ended sessions and changed accounts (`s:<sessionId>`, `u:<userId>`). */
     watchPrincipals(handler: (payload: string) => void): () => void;
+    /** Every user's open sockets on this instance, against `maxSocketsPerUser`. */
+    socketsByUser: OpenSockets;
     log: FastifyBaseLogger;
   };
 
@@ -43,6 +57,8 @@ export type Hello = z.infer<typeof HelloSchema>;
 export abstract class LiveSocket {
   protected user: AuthUser | null = null;
   private sessionId = '';
+  /** The user this socket is counted against, once its first token checked out. */
+  private counted: string | null = null;
   protected closed = false;
   private greeted = false;
   /** Set up, and what arrived meanwhile applied: frames are handled as they come. */
@@ -120,6 +136,8 @@ export abstract class LiveSocket {
   private dispose(): Promise<void> {
     this.closed = true;
     this.early.length = 0;
+    if (this.counted) this.deps.socketsByUser.closed(this.counted);
+    this.counted = null;
     if (this.helloTimer) clearTimeout(this.helloTimer);
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.disposed ??= this.release().catch((error: unknown) => {
@@ -180,6 +198,15 @@ export abstract class LiveSocket {
     if (!verified.ok || !user || (this.user && this.user.id !== user.id)) {
       await this.close(CLOSE.UNAUTHORIZED, verified.ok ? 'session ended' : `token ${verified.reason}`);
       return false;
+    }
+    if (!this.counted) {
+      // Closed meanwhile, it was released already: counting it now would hold a place for good.
+      if (this.closed) return false;
+      if (!this.deps.socketsByUser.tryOpen(user.id)) {
+        await this.close(CLOSE.TOO_FAST, 'too many live connections for this account');
+        return false;
+      }
+      this.counted = user.id;
     }
     this.user = user;
     this.sessionId = verified.claims.sessionId;
