@@ -48,6 +48,13 @@ export class LiveClient {
     return this.frames.filter((f) => f.type === 'event').map((f) => (f.event as { serverSeq: number }).serverSeq);
   }
 
+  /** Resolves once the server has read every frame sent before: it answers a ping in order, after them. */
+  async flush(): Promise<void> {
+    const pong = new Promise((resolve) => this.socket.once('pong', resolve));
+    this.socket.ping();
+    await pong;
+  }
+
   close(): void {
     this.socket.terminate();
   }
