@@ -147,6 +147,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       loadPrincipal: principals.loader,
       watchPrincipals: (handler) => principals.watch(handler),
       ...DEFAULT_LIVE_LIMITS,
+      maxSocketsPerUser: config.liveMaxSocketsPerUser,
+      maxSocketsPerIp: config.liveMaxSocketsPerIp,
       ...deps.live,
       presence: deps.presence ?? new MemoryPresenceStore(),
       log: app.log,

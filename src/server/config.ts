@@ -40,6 +40,8 @@ const EnvSchema = z.object({
   ADMIN_EMAILS: emailList,
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  LIVE_MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(20),
+  LIVE_MAX_SOCKETS_PER_IP: z.coerce.number().int().min(1).default(100),
   TEST_CRASH_AFTER_COMMIT: z.string().min(1).optional(),
 });
 
@@ -62,6 +64,8 @@ export type Config = {
   adminEmails: string[];
   bodyLimitBytes: number;
   shutdownTimeoutMs: number;
+  liveMaxSocketsPerUser: number;
+  liveMaxSocketsPerIp: number;
   /** Test only (NODE_ENV=test): the Idempotency-Key after whose commit the process kills itself. */
   crashAfterCommitKey: string | undefined;
 };
@@ -103,6 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminEmails: e.ADMIN_EMAILS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    liveMaxSocketsPerUser: e.LIVE_MAX_SOCKETS_PER_USER,
+    liveMaxSocketsPerIp: e.LIVE_MAX_SOCKETS_PER_IP,
     crashAfterCommitKey: e.NODE_ENV === 'test' ? e.TEST_CRASH_AFTER_COMMIT : undefined,
   };
 }

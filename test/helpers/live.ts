@@ -1,5 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { vi } from 'vitest';
 import type { WebSocket } from 'ws';
+
+/** The upgrade request as if it came from `ip` (the request's socket address). */
+const from = (ip?: string): Partial<IncomingMessage> => (ip ? { socket: { remoteAddress: ip } as Socket } : {});
 
 export type Frame = { type: string; [key: string]: unknown };
 
@@ -13,14 +19,20 @@ export class LiveClient {
     socket.on('close', (code, reason) => (this.closed = { code, reason: String(reason) }));
   }
 
-  /** A draft's channel. */
-  static async open(app: FastifyInstance, draftId: string): Promise<LiveClient> {
-    return new LiveClient(await app.injectWS(`/v1/drafts/${draftId}/live`));
+  /** A draft's channel, from `ip` when given. */
+  static async open(app: FastifyInstance, draftId: string, ip?: string): Promise<LiveClient> {
+    return new LiveClient(await app.injectWS(`/v1/drafts/${draftId}/live`, from(ip)));
   }
 
-  /** The drafts list's channel. */
-  static async openList(app: FastifyInstance): Promise<LiveClient> {
-    return new LiveClient(await app.injectWS('/v1/me/live'));
+  /** The drafts list's channel, from `ip` when given. */
+  static async openList(app: FastifyInstance, ip?: string): Promise<LiveClient> {
+    return new LiveClient(await app.injectWS('/v1/me/live', from(ip)));
+  }
+
+  /** Resolves once the server answered `ready` or closed the socket: `'ready'` or the close code. */
+  async settled(): Promise<'ready' | number> {
+    await vi.waitUntil(() => this.closed !== null || this.frames.some((f) => f.type === 'ready'));
+    return this.closed?.code ?? 'ready';
   }
 
   send(frame: unknown): void {
@@ -34,6 +46,13 @@ export class LiveClient {
   /** Server sequence numbers of the events received so far. */
   get seqs(): number[] {
     return this.frames.filter((f) => f.type === 'event').map((f) => (f.event as { serverSeq: number }).serverSeq);
+  }
+
+  /** Resolves once the server has read every frame sent before: it answers a ping in order, after them. */
+  async flush(): Promise<void> {
+    const pong = new Promise((resolve) => this.socket.once('pong', resolve));
+    this.socket.ping();
+    await pong;
   }
 
   close(): void {

@@ -40,6 +40,16 @@ describe('presence', () => {
     ]);
   });
 
+  it('applies a presence frame sent right after hello, before ready, once ready', async () => {
+    const { owner, sam, draft } = await twoWriters();
+    const a = await connect(draft.id, owner.accessToken);
+    await expect.poll(() => lastPresence(a)?.length).toBe(1);
+    const b = await connect(draft.id, sam.accessToken);
+    b.send({ type: 'presence', state: 'typing', position: 1 });
+    await expect.poll(() => lastPresence(a)?.find((u) => u.userId === sam.user.id)).toMatchObject({ state: 'typing', position: 1 });
+    expect(b.frames[0]).toMatchObject({ type: 'ready' });
+  });
+
   it('drops a user when their connection closes', async () => {
     const { owner, sam, draft } = await twoWriters();
     const a = await connect(draft.id, owner.accessToken);
@@ -63,6 +73,28 @@ describe('presence', () => {
     await expect.poll(() => lastPresence(a)?.map((u) => u.userId)).toEqual([owner.user.id]);
     const users = (await call(t.app, 'GET', `/v1/drafts/${draft.id}/presence`, { token: owner.accessToken })).json().users;
     expect(users.map((u: { userId: string }) => u.userId)).toEqual([owner.user.id]);
+  });
+
+  it('turns typing back into viewing 5 s after the last typing frame, by the injected clock', async () => {
+    const { owner, sam, draft } = await twoWriters();
+    const a = await connect(draft.id, owner.accessToken);
+    const b = await connect(draft.id, sam.accessToken);
+    await expect.poll(() => lastPresence(a)?.length).toBe(2);
+    const samOn = () => lastPresence(a)?.find((u) => u.userId === sam.user.id);
+    b.send({ type: 'presence', state: 'typing', position: 1 });
+    await expect.poll(samOn).toMatchObject({ state: 'typing', position: 1 });
+    t.clock.advance(3_000);
+    // Still typing: the repeated frame changes nothing the others see, but restarts the 5 s.
+    b.send({ type: 'presence', state: 'typing', position: 1 });
+    await b.flush();
+    t.clock.advance(4_999);
+    await t.app.sweepPresence();
+    const states = async () => (await call(t.app, 'GET', `/v1/drafts/${draft.id}/presence`, { token: owner.accessToken })).json().users.map((u: { state: string }) => u.state);
+    expect(await states()).toEqual(['viewing', 'typing']);
+    t.clock.advance(1);
+    await t.app.sweepPresence();
+    await expect.poll(samOn).toEqual({ userId: sam.user.id, displayName: 'Sam', state: 'viewing', position: null });
+    expect(await states()).toEqual(['viewing', 'viewing']);
   });
 
   it('is visible to members only', async () => {

@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RedisPresenceStore } from '../../src/server/features/live/presence.js';
 import { RedisBus } from '../../src/server/platform/bus.js';
 import { addCollaborator, call, createDraft, registerUser } from '../helpers/api.js';
-import { useTestApp } from '../helpers/app.js';
+import { ManualClock } from '../../src/server/platform/clock.js';
+import { TEST_START, useTestApp } from '../helpers/app.js';
 import { lastPresence, LiveClient } from '../helpers/live.js';
 
 const t = useTestApp();
@@ -24,9 +25,10 @@ async function twoInstances(sharePresence = false) {
   const [busA, busB] = [new RedisBus(redis, { prefix }), new RedisBus(redis, { prefix })];
   buses.push(busA, busB);
   const presence = sharePresence ? { presence: new RedisPresenceStore(redis, `${prefix}presence:`) } : {};
-  const a = (await t.build({ bus: busA, ...presence })).app;
-  const b = (await t.build({ bus: busB, ...presence })).app;
-  return [a, b] as const;
+  const clock = new ManualClock(TEST_START);
+  const a = (await t.build({ bus: busA, ...presence }, clock)).app;
+  const b = (await t.build({ bus: busB, ...presence }, clock)).app;
+  return [a, b, clock] as const;
 }
 
 describe('live updates across instances', () => {
@@ -56,8 +58,8 @@ describe('live updates across instances', () => {
     await expect.poll(() => list.frames.at(-1)).toEqual({ type: 'changed', draftId: draft.id, lastServerSeq: 3 });
   });
 
-  it('shares presence: a viewer on instance A sees a typist on instance B', async () => {
-    const [a, b] = await twoInstances(true);
+  it('shares presence: a viewer on instance A sees a typist on instance B, and the typing lapse', async () => {
+    const [a, b, clock] = await twoInstances(true);
     const owner = await registerUser(a);
     const sam = await registerUser(a);
     const draft = await createDraft(a, owner);
@@ -72,5 +74,11 @@ describe('live updates across instances', () => {
     await expect.poll(() => lastPresence(onA)?.find((u) => u.userId === sam.user.id)?.state).toBe('typing');
     const res = await call(b, 'GET', `/v1/drafts/${draft.id}/presence`, { token: owner.accessToken });
     expect(res.json().users).toHaveLength(2);
+    clock.advance(5_000);
+    // The typist's own instance lets it lapse; the other instance's viewer hears of it.
+    await b.sweepPresence();
+    await expect.poll(() => lastPresence(onA)?.find((u) => u.userId === sam.user.id)?.state).toBe('viewing');
+    const after = await call(a, 'GET', `/v1/drafts/${draft.id}/presence`, { token: owner.accessToken });
+    expect(after.json().users.map((u: { state: string }) => u.state)).toEqual(['viewing', 'viewing']);
   });
 });

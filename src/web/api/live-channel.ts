@@ -6,6 +6,7 @@ export type LiveFrame = { type: string; [key: string]: unknown };
 // Close codes after which reconnecting cannot help (see the server's close-codes.ts).
 const FINAL = new Set([4403, 4404]);
 const UNAUTHORIZED = 4401;
+const BAD_FRAME = 4400;
 const MAX_BACKOFF_MS = 30_000;
 
 export type LiveChannelOptions = {
@@ -17,6 +18,8 @@ export type LiveChannelOptions = {
   onStatus(status: LiveStatus): void;
   /** The server closed for good (removed from the draft, or it is gone). */
   onFinal?(code: number): void;
+  /** The server refused the `hello` as sent (4400, such as `since_ahead`); called before reconnecting. */
+  onRefused?(reason: string): void;
 };
 
 /**
@@ -50,6 +53,7 @@ export function openLiveChannel(options: LiveChannelOptions): { send(frame: unkn
       if (stopped || socket !== ws) return;
       options.onStatus('offline');
       if (FINAL.has(event.code)) return options.onFinal?.(event.code);
+      if (event.code === BAD_FRAME) options.onRefused?.(event.reason);
       const renew = event.code === UNAUTHORIZED;
       const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempt++) * (0.5 + Math.random() / 2);
       timer = setTimeout(() => void (renew ? api.refresh().then(connect) : connect()), delay);

@@ -12,6 +12,9 @@ export type LiveDraft = {
 };
 
 const HEARTBEAT_MS = 10_000;
+/** The server turns typing back into viewing 5 s after the last typing frame: while keys are pressed, repeat it. */
+const TYPING_REPEAT_MS = 2_000;
+const TYPING_IDLE_MS = 5_000;
 type Presence = { state: 'viewing' | 'typing'; position?: number };
 
 /**
@@ -23,12 +26,19 @@ export function useLiveDraft(draftId: string): LiveDraft {
   const [status, setStatus] = useState<LiveStatus>('connecting');
   const [users, setUsers] = useState<PresenceUser[]>([]);
   const presence = useRef<Presence>({ state: 'viewing' });
+  /** When a key was last pressed in the composer, and when a typing frame last went out (ms). */
+  const typing = useRef({ pressedAt: 0, sentAt: 0 });
   const channel = useRef<ReturnType<typeof openLiveChannel> | null>(null);
 
   useEffect(() => {
     let since = 0;
     const refresh = () => {
       for (const key of ['draft', 'events', 'ring', 'invites']) void queryClient.invalidateQueries({ queryKey: [key, draftId] });
+    };
+    // An idle composer is not typing: neither the heartbeat nor a reconnect revives a typing state that lapsed.
+    const current = () => {
+      if (presence.current.state === 'typing' && performance.now() - typing.current.pressedAt >= TYPING_IDLE_MS) presence.current = { state: 'viewing' };
+      return presence.current;
     };
     const live = openLiveChannel({
       path: `/v1/drafts/${draftId}/live`,
@@ -40,7 +50,8 @@ export function useLiveDraft(draftId: string): LiveDraft {
       onFrame(frame) {
         if (frame.type === 'presence') return setUsers(frame.users as PresenceUser[]);
         if (frame.type === 'ready') {
-          if (presence.current.state !== 'viewing') live.send({ type: 'presence', ...presence.current });
+          const here = current();
+          if (here.state !== 'viewing') live.send({ type: 'presence', ...here });
           if ((frame.lastServerSeq as number) > since) refresh();
         } else if (frame.type === 'event') {
           since = (frame.event as { serverSeq: number }).serverSeq;
@@ -48,9 +59,13 @@ export function useLiveDraft(draftId: string): LiveDraft {
         }
       },
       onFinal: refresh,
+      onRefused(reason) {
+        // The server's log ends before what this page saw (a restored database): start again from its start.
+        if (reason === 'since_ahead') since = 0;
+      },
     });
     channel.current = live;
-    const heartbeat = setInterval(() => live.send({ type: 'presence', ...presence.current }), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => live.send({ type: 'presence', ...current() }), HEARTBEAT_MS);
     return () => {
       clearInterval(heartbeat);
       live.stop();
@@ -59,8 +74,12 @@ export function useLiveDraft(draftId: string): LiveDraft {
 
   const setPresence = useCallback((state: 'viewing' | 'typing', position?: number) => {
     const next: Presence = position === undefined ? { state } : { state, position };
-    if (presence.current.state === next.state && presence.current.position === next.position) return;
+    const now = performance.now();
+    if (state === 'typing') typing.current.pressedAt = now;
+    const same = presence.current.state === next.state && presence.current.position === next.position;
+    if (same && (state === 'viewing' || now - typing.current.sentAt < TYPING_REPEAT_MS)) return;
     presence.current = next;
+    if (state === 'typing') typing.current.sentAt = now;
     channel.current?.send({ type: 'presence', ...next });
   }, []);
 

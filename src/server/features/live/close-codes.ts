@@ -4,7 +4,7 @@ export const CLOSE = {
   GOING_AWAY: 1001,
   /** The server failed while serving the connection (logged); reconnect with `since`. */
   INTERNAL_ERROR: 1011,
-  /** A frame that is not one of the protocol's JSON frames. */
+  /** A frame that is not one of the protocol's JSON frames, or a `since` ahead of the log (reason `since_ahead`). */
   BAD_FRAME: 4400,
   /** Missing, bad or expired access token. */
   UNAUTHORIZED: 4401,

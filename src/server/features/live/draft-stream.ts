@@ -8,7 +8,7 @@ import { displayNameOf } from '../users/present.js';
 import { CLOSE } from './close-codes.js';
 import { CoalescingRunner } from './coalescing-runner.js';
 import { FEED_PAGE, toFeedEvent, type DraftFeed, type DraftFeeds, type FeedListener } from './feed.js';
-import { PRESENCE_TTL_MS, presenceByUser, type PresenceEntry, type PresenceState, type PresenceStore } from './presence.js';
+import { PRESENCE_TTL_MS, presenceByUser, TYPING_TTL_MS, type PresenceEntry, type PresenceState, type PresenceStore } from './presence.js';
 import { LiveSocket, type Hello, type LiveSocketDeps } from './socket.js';
 
 /** The bus topic that carries a draft's presence list to every instance. */
@@ -55,6 +55,8 @@ export class DraftStream extends LiveSocket {
   private readonly listener: FeedListener = { changed: () => this.sender.trigger(), failed: (error) => this.fail(error) };
   readonly id = randomUUID();
   private here: { state: PresenceState; position: number | null } | null = null;
+  /** When the last typing frame came (clock ms); a composer left idle stops showing as typing. */
+  private typedAt = 0;
 
   constructor(
     protected override readonly deps: DraftStreamDeps,
@@ -72,6 +74,8 @@ export class DraftStream extends LiveSocket {
     const draft = await findDraft(this.deps.db, this.draftId);
     const member = draft ? await findMember(this.deps.db, this.draftId, user.id) : undefined;
     if (!draft || !member) return this.close(CLOSE.NOT_FOUND, 'no such draft');
+    // Served, it would wait for events the log does not have yet and miss all up to that point, a removal too.
+    if (hello.since > draft.lastServerSeq) return this.close(CLOSE.BAD_FRAME, 'since_ahead');
     this.sent = hello.since;
     const unsubscribePresence = await this.deps.bus.subscribe(presenceTopic(this.draftId), (users) =>
       this.send({ type: 'presence', users: JSON.parse(users) as unknown }),
@@ -88,7 +92,15 @@ export class DraftStream extends LiveSocket {
 
   protected async onMessage(frame: unknown): Promise<void> {
     const presence = PresenceSchema.safeParse(frame);
-    if (presence.success && this.feed) await this.setPresence(presence.data.state, presence.data.position ?? null);
+    if (!presence.success || !this.feed) return;
+    if (presence.data.state === 'typing') this.typedAt = this.deps.clock.now().getTime();
+    await this.setPresence(presence.data.state, presence.data.position ?? null);
+  }
+
+  /** Turns `typing` back into `viewing` (and tells everyone) once no typing frame came for TYPING_TTL_MS. */
+  async expireTyping(): Promise<void> {
+    if (this.here?.state !== 'typing' || this.deps.clock.now().getTime() - this.typedAt < TYPING_TTL_MS) return;
+    await this.setPresence('viewing', null).catch((error: unknown) => this.fail(error));
   }
 
   protected async release(): Promise<void> {

@@ -2,6 +2,8 @@ import type { Redis } from 'ioredis';
 
 /** Presence expires this long after a connection's last heartbeat. */
 export const PRESENCE_TTL_MS = 30_000;
+/** `typing` turns back into `viewing` this long after the connection's last typing frame. */
+export const TYPING_TTL_MS = 5_000;
 
 export type PresenceState = 'viewing' | 'typing';
 export type PresenceEntry = { userId: string; displayName: string; state: PresenceState; position: number | null };

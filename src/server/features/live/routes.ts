@@ -13,6 +13,7 @@ import { CLOSE } from './close-codes.js';
 import { broadcastPresence, DraftStream, type DraftStreamDeps } from './draft-stream.js';
 import type { LiveSocket } from './socket.js';
 import { DraftFeeds } from './feed.js';
+import { OpenSockets } from './open-sockets.js';
 import { UserStream } from './user-stream.js';
 
 const PresenceUserSchema = z.object({
@@ -22,10 +23,15 @@ const PresenceUserSchema = z.object({
   position: z.number().int().nullable(),
 });
 const SWEEP_INTERVAL_MS = 5_000;
+/** Typing is checked more often than the sweep so that it lapses close to TYPING_TTL_MS (memory only). */
+const TYPING_CHECK_INTERVAL_MS = 1_000;
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Drops expired presence on the drafts this instance serves and tells their viewers (runs every 5 s). */
+    /**
+     * Turns idle typing back into viewing on this instance's connections (every second), drops expired
+     * presence on the drafts it serves (every 5 s), and tells their viewers.
+     */
     sweepPresence(): Promise<void>;
   }
 }
@@ -41,9 +47,14 @@ function upgradeRequired(request: FastifyRequest, reply: FastifyReply): FastifyR
  * tells the drafts list when to read again. The first frame is `{ type: "hello", accessToken, since? }`;
  * see docs/api.md for the protocol and close codes.
  */
-export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opts: { deps: Omit<DraftStreamDeps, 'feeds'> }) {
-  const deps: DraftStreamDeps = { ...opts.deps, feeds: new DraftFeeds(opts.deps) };
+export const liveRoutes = fp(async function liveRoutes(
+  app: FastifyInstance,
+  opts: { deps: Omit<DraftStreamDeps, 'feeds' | 'socketsByUser'> },
+) {
+  const deps: DraftStreamDeps = { ...opts.deps, feeds: new DraftFeeds(opts.deps), socketsByUser: new OpenSockets(opts.deps.maxSocketsPerUser) };
+  const socketsByIp = new OpenSockets(opts.deps.maxSocketsPerIp);
   const connections = new Set<LiveSocket>();
+  const draftStreams = new Set<DraftStream>();
   // On shutdown every client is told to come back (to any instance) and resume from its last serverSeq;
   // waiting for each to release its presence keeps the stores open until nothing uses them.
   await app.register(fastifyWebsocket, {
@@ -56,6 +67,16 @@ export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opt
   });
   const unwatch = deps.watchPrincipals((payload) => connections.forEach((c) => c.principalChanged(payload)));
   app.addHook('onClose', async () => unwatch());
+  /** Counts the socket against its address (before any `hello`, so unauthenticated floods are held too). */
+  const admit = (request: FastifyRequest, socket: WebSocket): boolean => {
+    const ip = request.ip ?? 'unknown';
+    if (!socketsByIp.tryOpen(ip)) {
+      socket.close(CLOSE.TOO_FAST, 'too many live connections from this address');
+      return false;
+    }
+    socket.on('close', () => socketsByIp.closed(ip));
+    return true;
+  };
   const track = (connection: LiveSocket, socket: WebSocket) => {
     connections.add(connection);
     socket.on('close', () => connections.delete(connection));
@@ -69,7 +90,11 @@ export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opt
     wsHandler: (socket: WebSocket, request) => {
       const params = IdParamsSchema.safeParse(request.params);
       if (!params.success) return socket.close(CLOSE.NOT_FOUND, 'no such draft');
-      track(new DraftStream(deps, socket, params.data.id), socket);
+      if (!admit(request, socket)) return;
+      const stream = new DraftStream(deps, socket, params.data.id);
+      draftStreams.add(stream);
+      socket.on('close', () => draftStreams.delete(stream));
+      track(stream, socket);
     },
   });
 
@@ -78,7 +103,9 @@ export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opt
     url: '/v1/me/live',
     schema: { hide: true },
     handler: upgradeRequired,
-    wsHandler: (socket: WebSocket) => track(new UserStream(deps, socket), socket),
+    wsHandler: (socket: WebSocket, request) => {
+      if (admit(request, socket)) track(new UserStream(deps, socket), socket);
+    },
   });
 
   app.withTypeProvider<ZodTypeProvider>().get(
@@ -99,13 +126,18 @@ export const liveRoutes = fp(async function liveRoutes(app: FastifyInstance, opt
     },
   );
 
+  const expireTyping = () => Promise.all([...draftStreams].map((s) => s.expireTyping()));
   async function sweepPresence(): Promise<void> {
+    await expireTyping();
     for (const draftId of deps.feeds.draftIds()) await broadcastPresence(deps, draftId, true);
   }
   app.decorate('sweepPresence', sweepPresence);
-  const sweeper = setInterval(() => void sweepPresence().catch(() => undefined), SWEEP_INTERVAL_MS);
-  sweeper.unref();
-  app.addHook('onClose', async () => clearInterval(sweeper));
+  const timers = [
+    setInterval(() => void expireTyping(), TYPING_CHECK_INTERVAL_MS),
+    setInterval(() => void sweepPresence().catch(() => undefined), SWEEP_INTERVAL_MS),
+  ];
+  timers.forEach((timer) => timer.unref());
+  app.addHook('onClose', async () => timers.forEach((timer) => clearInterval(timer)));
 
   // On shutdown every client is told to come back (to any instance) and resume from its last serverSeq.
 

@@ -6,6 +6,7 @@ import type { AuthUser, PrincipalLoader } from '../../platform/auth.js';
 import { sessionChanged, userChanged } from '../../platform/principal-cache.js';
 import type { DraftsDeps } from '../drafts/service.js';
 import { CLOSE } from './close-codes.js';
+import type { OpenSockets } from './open-sockets.js';
 
 export type LiveLimits = {
   /** How long a connection may wait before its `hello`. */
@@ -14,9 +15,22 @@ export type LiveLimits = {
   maxFramesPerSecond: number;
   /** Bytes queued for one socket beyond which it is closed (4429) to resume by `since`. */
   maxBufferedBytes: number;
+  /** Frames held between `hello` and the end of setting up (applied after it); one more is closed with 4429. */
+  maxFramesBeforeReady: number;
+  /** Live sockets (both channels) one user may hold open on an instance; one more is closed with 4429. */
+  maxSocketsPerUser: number;
+  /** Live sockets (both channels) one address may hold open on an instance, counted before `hello`. */
+  maxSocketsPerIp: number;
 };
 
-export const DEFAULT_LIVE_LIMITS: LiveLimits = { helloTimeoutMs: 5_000, maxFramesPerSecond: 20, maxBufferedBytes: 1024 * 1024 };
+export const DEFAULT_LIVE_LIMITS: LiveLimits = {
+  helloTimeoutMs: 5_000,
+  maxFramesPerSecond: 20,
+  maxBufferedBytes: 1024 * 1024,
+  maxFramesBeforeReady: 10,
+  maxSocketsPerUser: 20,
+  maxSocketsPerIp: 100,
+};
 
 export type LiveSocketDeps = DraftsDeps &
   LiveLimits & {
@@ -24,6 +38,8 @@ export type LiveSocketDeps = DraftsDeps &
     loadPrincipal: PrincipalLoader;
     /** Announcements of ended sessions and changed accounts (`s:<sessionId>`, `u:<userId>`). */
     watchPrincipals(handler: (payload: string) => void): () => void;
+    /** Every user's open sockets on this instance, against `maxSocketsPerUser`. */
+    socketsByUser: OpenSockets;
     log: FastifyBaseLogger;
   };
 
@@ -34,14 +50,20 @@ export type Hello = z.infer<typeof HelloSchema>;
 /**
  * What every live channel shares: the `hello` that must come first (4408 after the timeout, 4400 when it is
  * something else), the access token checked then and again on each `auth` frame (4401 at its expiry), a
- * frame rate limit (4429), and a close that releases everything once. A failure inside is logged and closes
+ * frame rate limit (4429), frames that arrive while it sets up held and applied after, in order (Hocuspocus's
+ * incomingMessageQueue), and a close that releases everything once. A failure inside is logged and closes
  * with 1011, never left as a rejected promise.
  */
 export abstract class LiveSocket {
   protected user: AuthUser | null = null;
   private sessionId = '';
+  /** The user this socket is counted against, once its first token checked out. */
+  private counted: string | null = null;
   protected closed = false;
   private greeted = false;
+  /** Set up, and what arrived meanwhile applied: frames are handled as they come. */
+  private serving = false;
+  private readonly early: unknown[] = [];
   private helloTimer: NodeJS.Timeout | null;
   private expiryTimer: NodeJS.Timeout | null = null;
   private frames = { second: 0, count: 0 };
@@ -113,6 +135,9 @@ export abstract class LiveSocket {
 
   private dispose(): Promise<void> {
     this.closed = true;
+    this.early.length = 0;
+    if (this.counted) this.deps.socketsByUser.closed(this.counted);
+    this.counted = null;
     if (this.helloTimer) clearTimeout(this.helloTimer);
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.disposed ??= this.release().catch((error: unknown) => {
@@ -142,12 +167,28 @@ export abstract class LiveSocket {
       this.greeted = true;
       if (this.helloTimer) clearTimeout(this.helloTimer);
       this.helloTimer = null;
-      if (await this.authenticate(hello.data.accessToken)) await this.start(this.user!, hello.data);
+      if (!(await this.authenticate(hello.data.accessToken))) return;
+      await this.start(this.user!, hello.data);
+      return this.drainEarly();
+    }
+    if (!this.serving) {
+      if (this.early.length >= this.deps.maxFramesBeforeReady) return this.close(CLOSE.TOO_FAST, 'too many frames before ready');
+      this.early.push(frame);
       return;
     }
+    await this.handle(frame);
+  }
+
+  private async handle(frame: unknown): Promise<void> {
     const auth = AuthSchema.safeParse(frame);
     if (auth.success) return void (await this.authenticate(auth.data.accessToken));
     await this.onMessage(frame);
+  }
+
+  /** Applies what arrived during set-up, in order; frames arriving meanwhile join the end of the queue. */
+  private async drainEarly(): Promise<void> {
+    while (this.early.length > 0 && !this.closed) await this.handle(this.early.shift());
+    this.serving = !this.closed;
   }
 
   /** Checks a token (first or renewed) and arms the close at its expiry; false when it closed the socket. */
@@ -157,6 +198,15 @@ export abstract class LiveSocket {
     if (!verified.ok || !user || (this.user && this.user.id !== user.id)) {
       await this.close(CLOSE.UNAUTHORIZED, verified.ok ? 'session ended' : `token ${verified.reason}`);
       return false;
+    }
+    if (!this.counted) {
+      // Closed meanwhile, it was released already: counting it now would hold a place for good.
+      if (this.closed) return false;
+      if (!this.deps.socketsByUser.tryOpen(user.id)) {
+        await this.close(CLOSE.TOO_FAST, 'too many live connections for this account');
+        return false;
+      }
+      this.counted = user.id;
     }
     this.user = user;
     this.sessionId = verified.claims.sessionId;
