@@ -161,18 +161,18 @@ describe('segments and the ring', () => {
 });
 
 describe('collaborators', () => {
-  it('lets the owner add and remove people; removing the ring holder returns the ring to the owner', async () => {
+  it('lets the owner add someone who already shares a draft with them, and remove them; removing the ring holder returns the ring to the owner', async () => {
     const owner = await registerUser(t.app);
     const sam = await registerUser(t.app, { displayName: 'Sam' });
+    const earlier = await createDraft(t.app, owner, { title: 'Where we met' });
+    await addCollaborator(t.app, owner, earlier.id, sam);
     const draft = await createDraft(t.app, owner);
     const added = await call(t.app, 'POST', `/v1/drafts/${draft.id}/collaborators`, { token: owner.accessToken, body: { userId: sam.user.id } });
+    expect(added.statusCode).toBe(201);
     expect(added.json()).toEqual({ userId: sam.user.id, displayName: 'Sam', role: 'collaborator', joinedAt: '2026-03-01T09:00:00.000Z' });
+    const events = (await call(t.app, 'GET', `/v1/drafts/${draft.id}/events`, { token: sam.accessToken })).json().events;
+    expect(events.at(-1)).toMatchObject({ type: 'collaborator.joined', payload: { userId: sam.user.id, via: 'added' } });
     expectProblem(await call(t.app, 'POST', `/v1/drafts/${draft.id}/collaborators`, { token: owner.accessToken, body: { userId: sam.user.id } }), 409, 'already_collaborator');
-    expectProblem(
-      await call(t.app, 'POST', `/v1/drafts/${draft.id}/collaborators`, { token: owner.accessToken, body: { userId: '01a200cb-3f70-74d5-8e75-7a0ac9ba7b91' } }),
-      404,
-      'user_not_found',
-    );
     await passRing(t.app, owner, draft.id, sam);
     const removed = await call(t.app, 'DELETE', `/v1/drafts/${draft.id}/collaborators/${sam.user.id}`, { token: owner.accessToken });
     expect(removed.statusCode).toBe(204);
@@ -180,6 +180,29 @@ describe('collaborators', () => {
     expect(view.ringHolderId).toBe(owner.user.id);
     expect(view.collaborators.map((c: { userId: string }) => c.userId)).toEqual([owner.user.id]);
     expectProblem(await call(t.app, 'GET', `/v1/drafts/${draft.id}`, { token: sam.accessToken }), 404, 'draft_not_found');
+  });
+
+  it('refuses to add anyone else directly, answering a stranger exactly like an unknown id and changing nothing', async () => {
+    const owner = await registerUser(t.app);
+    const sam = await registerUser(t.app);
+    const stranger = await registerUser(t.app);
+    const samsFriend = await registerUser(t.app);
+    const samsDraft = await createDraft(t.app, sam);
+    await addCollaborator(t.app, sam, samsDraft.id, samsFriend);
+    const draft = await createDraft(t.app, owner);
+    await addCollaborator(t.app, owner, draft.id, sam);
+    const before = (await call(t.app, 'GET', `/v1/drafts/${draft.id}`, { token: owner.accessToken })).json();
+
+    const add = (userId: string) => call(t.app, 'POST', `/v1/drafts/${draft.id}/collaborators`, { token: owner.accessToken, body: { userId } });
+    const strangerAnswer = expectProblem(await add(stranger.user.id), 404, 'user_not_found');
+    const unknownAnswer = expectProblem(await add('01a200cb-3f70-74d5-8e75-7a0ac9ba7b91'), 404, 'user_not_found');
+    expect({ ...strangerAnswer, requestId: null }).toEqual({ ...unknownAnswer, requestId: null });
+    expect(strangerAnswer.detail).toMatch(/invite/);
+    // Sharing a draft with a collaborator is not sharing one with the owner.
+    expectProblem(await add(samsFriend.user.id), 404, 'user_not_found');
+
+    expect((await call(t.app, 'GET', `/v1/drafts/${draft.id}`, { token: owner.accessToken })).json()).toEqual(before);
+    expectProblem(await call(t.app, 'GET', `/v1/drafts/${draft.id}`, { token: stranger.accessToken }), 404, 'draft_not_found');
   });
 
   it('lets a collaborator leave but not remove others; the owner cannot leave', async () => {

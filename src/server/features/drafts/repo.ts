@@ -95,6 +95,41 @@ export async function insertMember(tx: Db, row: DraftMemberRow): Promise<void> {
   await tx.insert(draftMembers).values(row);
 }
 
+/** Why `addAcquaintance` did or did not add the person. */
+export type AddOutcome =
+  | { outcome: 'added'; displayName: string | null }
+  | { outcome: 'already_member' | 'not_acquainted' };
+
+/**
+ * Adds a user to a (locked) draft as a collaborator, in one statement that decides too: only someone who
+ * already shares another draft with `actorId` is added. An unknown id answers `not_acquainted` like a
+ * stranger, so the caller cannot tell them apart.
+ */
+export async function addAcquaintance(tx: Db, input: { draftId: string; actorId: string; userId: string; now: Date }): Promise<AddOutcome> {
+  const result = await tx.execute(sql`
+    with already as (
+      select 1 from draft_members where draft_id = ${input.draftId} and user_id = ${input.userId}
+    ), acquainted as (
+      select 1 from draft_members mine
+      join draft_members theirs on theirs.draft_id = mine.draft_id and theirs.user_id = ${input.userId}
+      where mine.user_id = ${input.actorId}
+      limit 1
+    ), added as (
+      insert into draft_members (draft_id, user_id, role, joined_at)
+      select ${input.draftId}, ${input.userId}, 'collaborator', ${input.now.toISOString()}
+      where exists (select 1 from acquainted) and not exists (select 1 from already)
+      returning user_id
+    )
+    select case
+        when exists (select 1 from already) then 'already_member'
+        when exists (select 1 from added) then 'added'
+        else 'not_acquainted'
+      end as outcome,
+      (select display_name from users where id = ${input.userId}) as display_name`);
+  const row = (result as unknown as { rows: Array<{ outcome: AddOutcome['outcome']; display_name: string | null }> }).rows[0]!;
+  return row.outcome === 'added' ? { outcome: 'added', displayName: row.display_name } : { outcome: row.outcome };
+}
+
 export async function deleteMember(tx: Db, draftId: string, userId: string): Promise<void> {
   await tx.delete(draftMembers).where(and(eq(draftMembers.draftId, draftId), eq(draftMembers.userId, userId)));
 }

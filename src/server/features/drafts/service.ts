@@ -8,7 +8,6 @@ import type { Bus } from '../../platform/bus.js';
 import type { Clock } from '../../platform/clock.js';
 import { decodeCursor, pageOf } from '../../platform/cursor.js';
 import { recordEvent } from '../events/log.js';
-import { findUserById } from '../users/repo.js';
 import { displayNameOf } from '../users/present.js';
 import { checkTitle, segmentProblem, segmentProblems } from './content.js';
 import * as errors from './errors.js';
@@ -246,10 +245,15 @@ export async function ringHistory(
   return pageOf(rows, page.limit, (p) => ({ at: p.passedAt, id: p.id }), presentRingPass);
 }
 
-/** Adds a member by user id (owner only); used by invites too. */
-export async function joinDraft(scope: DraftScope, user: { id: string; displayName: string | null }, actorId: string, via: 'added' | 'invite') {
+/** Makes a user a collaborator of the scope's draft: through an invite accepted by them. */
+export async function joinDraft(scope: DraftScope, user: { id: string; displayName: string | null }, actorId: string) {
+  await repo.insertMember(scope.tx, { draftId: scope.draft.id, userId: user.id, role: 'collaborator', joinedAt: scope.now });
+  return recordJoin(scope, user, actorId, 'invite');
+}
+
+/** Records a member who has just joined, and tells them once the transaction commits. */
+async function recordJoin(scope: DraftScope, user: { id: string; displayName: string | null }, actorId: string, via: 'added' | 'invite') {
   const { tx, draft, now } = scope;
-  await repo.insertMember(tx, { draftId: draft.id, userId: user.id, role: 'collaborator', joinedAt: now });
   scope.membershipChanges.push(user.id);
   await recordEvent(
     tx,
@@ -264,14 +268,17 @@ export async function joinDraft(scope: DraftScope, user: { id: string; displayNa
   return { userId: user.id, displayName: displayNameOf(user), role: 'collaborator' as const, joinedAt: now.toISOString() };
 }
 
+/**
+ * The owner adds someone directly, which needs no consent only from people who already share a draft with
+ * them; everyone else joins through an invite they accept.
+ */
 export async function addCollaborator(deps: DraftsDeps, actor: AuthUser, draftId: string, userId: string) {
   return changeDraft(deps, actor, draftId, async (scope) => {
     assertOwner(scope.member);
     assertEditable(scope.draft);
-    const user = await findUserById(scope.tx, userId);
-    if (!user) throw errors.userNotFound();
-    if (await repo.findMember(scope.tx, draftId, userId)) throw errors.alreadyCollaborator();
-    return joinDraft(scope, user, actor.id, 'added');
+    const added = await repo.addAcquaintance(scope.tx, { draftId, actorId: actor.id, userId, now: scope.now });
+    if (added.outcome !== 'added') throw added.outcome === 'already_member' ? errors.alreadyCollaborator() : errors.userNotFound();
+    return recordJoin(scope, { id: userId, displayName: added.displayName }, actor.id, 'added');
   });
 }
 

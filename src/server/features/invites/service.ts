@@ -117,7 +117,7 @@ export async function acceptInvite(deps: InvitesDeps, actor: AuthUser, token: st
     if (await draftRepo.findMember(tx, draft.id, actor.id)) return unchanged;
     assertEditable(draft);
     if (!(await repo.markAccepted(tx, invite.id, actor.id, now))) throw inviteUsed();
-    await joinDraft({ tx, draft, member: { role: 'collaborator' }, now, membershipChanges }, actor, actor.id, 'invite');
+    await joinDraft({ tx, draft, member: { role: 'collaborator' }, now, membershipChanges }, actor, actor.id);
     return { draftId: draft.id, lastServerSeq: draft.lastServerSeq };
   });
   if (lastServerSeq !== null) await announceCommitted(deps, draftId, lastServerSeq, membershipChanges);
