@@ -179,22 +179,60 @@ export function segmentInsert(row: SegmentRow): SQL {
     values (${row.id}, ${row.draftId}, ${row.position}, ${row.content}, ${row.authorId}, ${row.createdAt.toISOString()})`;
 }
 
-/** Drafts the user owns or collaborates on, most recent activity first, keyset-paginated. */
-export async function listDraftsOf(db: Db, userId: string, limit: number, after: KeysetCursor | null): Promise<DraftRow[]> {
+/** What a drafts list shows of one draft; `opening` is at most `OPENING_SOURCE_CHARS` of the first segment. */
+export type DraftSummaryRow = {
+  id: string;
+  title: string;
+  platform: string;
+  status: string;
+  role: string;
+  ringHolderId: string;
+  ringHolderName: string | null;
+  segmentCount: number;
+  memberCount: number;
+  opening: string | null;
+  openingCutShort: boolean;
+  lastServerSeq: number;
+  lastActivityAt: Date;
+};
+
+/** Enough of a first segment to find its first 140 grapheme clusters, however many code points each takes. */
+const OPENING_SOURCE_CHARS = 1000;
+
+/**
+ * Summaries of the drafts the user owns or collaborates on, most recent activity first, keyset-paginated:
+ * one query, reading only the first segment's opening (by the (draft_id, position) index), never the rest.
+ */
+export async function listDraftSummaries(db: Db, userId: string, limit: number, after: KeysetCursor | null): Promise<DraftSummaryRow[]> {
   const conditions = [eq(draftMembers.userId, userId)];
   if (after) {
     conditions.push(
       or(lt(drafts.lastActivityAt, after.at), and(eq(drafts.lastActivityAt, after.at), lt(drafts.id, after.id)))!,
     );
   }
-  const rows = await db
-    .select({ draft: drafts })
+  const firstSegment = sql`(select content from segments s where s.draft_id = ${drafts.id} and s.position = 0)`;
+  return db
+    .select({
+      id: drafts.id,
+      title: drafts.title,
+      platform: drafts.platform,
+      status: drafts.status,
+      role: draftMembers.role,
+      ringHolderId: drafts.ringHolderId,
+      ringHolderName: users.displayName,
+      segmentCount: drafts.segmentCount,
+      memberCount: sql<number>`(select count(*) from draft_members c where c.draft_id = ${drafts.id})::int`,
+      opening: sql<string | null>`left(${firstSegment}, ${sql.raw(String(OPENING_SOURCE_CHARS))})`,
+      openingCutShort: sql<boolean>`coalesce(char_length(${firstSegment}) > ${sql.raw(String(OPENING_SOURCE_CHARS))}, false)`,
+      lastServerSeq: drafts.lastServerSeq,
+      lastActivityAt: drafts.lastActivityAt,
+    })
     .from(draftMembers)
     .innerJoin(drafts, eq(drafts.id, draftMembers.draftId))
+    .innerJoin(users, eq(users.id, drafts.ringHolderId))
     .where(and(...conditions))
     .orderBy(desc(drafts.lastActivityAt), desc(drafts.id))
     .limit(limit);
-  return rows.map((r) => r.draft);
 }
 
 export async function insertRingPass(

@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { PLATFORMS, type Platform } from '../../../contract/constants.js';
-import type { Attribution, CreateDraftBody, Draft, DraftPage, RingHistory, Segment } from '../../../contract/drafts.js';
+import type { Attribution, CreateDraftBody, Draft, DraftSummaryPage, RingHistory, Segment } from '../../../contract/drafts.js';
 import type { Database, Db } from '../../db/client.js';
 import type { DraftMemberRow, DraftRow } from '../../db/schema/index.js';
 import type { AuthUser } from '../../platform/auth.js';
@@ -12,7 +12,7 @@ import { displayNameOf } from '../users/present.js';
 import { checkTitle, segmentProblem, segmentProblems } from './content.js';
 import * as errors from './errors.js';
 import { assertEditable, assertHoldsRing, assertMember, assertOwner } from './policy.js';
-import { presentAttribution, presentDraft, presentRingPass, presentSegment } from './present.js';
+import { presentAttribution, presentDraft, presentDraftSummary, presentRingPass, presentSegment } from './present.js';
 import * as repo from './repo.js';
 
 export type DraftsDeps = { database: Database; db: Db; clock: Clock; bus: Bus };
@@ -145,23 +145,11 @@ export async function getDraft(deps: DraftsDeps, actor: AuthUser, draftId: strin
   return loadDraftView(deps.db, draft);
 }
 
-/** Drafts I own or collaborate on, most recent activity first. */
-export async function listDrafts(deps: DraftsDeps, actor: AuthUser, page: { limit: number; cursor?: string | undefined }): Promise<DraftPage> {
+/** Summaries of the drafts I own or collaborate on, most recent activity first. */
+export async function listDrafts(deps: DraftsDeps, actor: AuthUser, page: { limit: number; cursor?: string | undefined }): Promise<DraftSummaryPage> {
   const after = page.cursor ? decodeCursor(page.cursor) : null;
-  const rows = await repo.listDraftsOf(deps.db, actor.id, page.limit + 1, after);
-  const ids = rows.slice(0, page.limit).map((d) => d.id);
-  const [members, segments] = await Promise.all([repo.listMembers(deps.db, ids), repo.listSegments(deps.db, ids)]);
-  return pageOf(
-    rows,
-    page.limit,
-    (d) => ({ at: d.lastActivityAt, id: d.id }),
-    (d) =>
-      presentDraft(
-        d,
-        members.filter((m) => m.draftId === d.id),
-        segments.filter((s) => s.draftId === d.id),
-      ),
-  );
+  const rows = await repo.listDraftSummaries(deps.db, actor.id, page.limit + 1, after);
+  return pageOf(rows, page.limit, (d) => ({ at: d.lastActivityAt, id: d.id }), presentDraftSummary);
 }
 
 export async function renameDraft(deps: DraftsDeps, actor: AuthUser, draftId: string, rawTitle: string): Promise<Draft> {
