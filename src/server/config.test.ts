@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, loadEnvFileIfPresent } from './config.js';
 
 describe('loadConfig', () => {
   it('gives the embedded defaults with an empty environment', () => {
@@ -93,6 +96,22 @@ describe('TRUST_PROXY', () => {
   it('refuses addresses and ranges that are not ones', () => {
     for (const bad of ['10.0.0.0/33', 'proxy.internal', '10.0.0', '1.2.3.4/x', '-1', '1.5', '::1/129', ',']) {
       expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+    }
+  });
+});
+
+describe('loadEnvFileIfPresent', () => {
+  it('fills the environment from the file, keeping what the real environment already says', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onering-env-'));
+    try {
+      writeFileSync(join(dir, '.env'), '# comment\nPUBLIC_URL="https://from-file.example"\nPORT=1\nEMPTY=\n');
+      const env: NodeJS.ProcessEnv = { PORT: '8080' };
+      expect(loadEnvFileIfPresent(join(dir, '.env'), env)).toBe(true);
+      expect(env).toEqual({ PORT: '8080', PUBLIC_URL: 'https://from-file.example', EMPTY: '' });
+      expect(loadConfig(env)).toMatchObject({ port: 8080, publicUrl: 'https://from-file.example' });
+      expect(loadEnvFileIfPresent(join(dir, 'missing.env'), env)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,4 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
 const booleanFlag = z
@@ -109,6 +111,20 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+/**
+ * Loads a dotenv file (`.env` in the working directory) into the environment when there is one, with
+ * Node's own parser (the one behind `process.loadEnvFile`): a variable already set in the real environment
+ * keeps its value. Entry points call it before `loadConfig`; tests never do, so a developer's `.env`
+ * cannot change what they test.
+ */
+export function loadEnvFileIfPresent(path = '.env', env: NodeJS.ProcessEnv = process.env): boolean {
+  if (!existsSync(path)) return false;
+  for (const [name, value] of Object.entries(parseEnv(readFileSync(path, 'utf8')))) {
+    if (env[name] === undefined) env[name] = value;
+  }
+  return true;
 }
 
 /** Parses the environment once at boot; throws a readable ConfigError listing every bad variable. */
