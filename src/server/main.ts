@@ -84,6 +84,9 @@ async function main(): Promise<void> {
     { node: process.version, database: database.kind, redis: redis ? 'on' : 'off', rateLimits: config.rateLimitsEnabled ? 'on' : 'off' },
     `OneRing is serving ${config.publicUrl}`,
   );
+  // Readiness for a supervisor that started us with an IPC channel (PM2's wait_ready, the test harness):
+  // unlike the log line, it does not depend on LOG_LEVEL.
+  process.send?.('ready');
 }
 
 await main();
