@@ -1,12 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
-// Absolute, so that the server can run in another working directory (one with its own .env).
+// Absolute paths, so that processes run in a working directory of the test's choosing.
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const MAIN = join(ROOT, 'src/server/main.ts');
+
+let emptyCwd: string | undefined;
+/**
+ * An empty working directory (one per test process): processes read a `.env` from theirs, and a
+ * developer's own `.env` in the project must not change what the tests run with.
+ */
+const emptyDir = () => (emptyCwd ??= mkdtempSync(join(tmpdir(), 'onering-cwd-')));
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -31,7 +40,7 @@ export type RunningServer = {
  * (the `ready` message it sends on the IPC channel once it listens), however long booting takes; it fails
  * as soon as the process exits without having said so. `cwd` is where it runs (and looks for a `.env`).
  */
-export async function startServer(env: NodeJS.ProcessEnv, host = '127.0.0.1', cwd = ROOT): Promise<RunningServer> {
+export async function startServer(env: NodeJS.ProcessEnv, host = '127.0.0.1', cwd = emptyDir()): Promise<RunningServer> {
   const port = await freePort();
   let output = '';
   const child = spawn(process.execPath, ['--import', TSX, MAIN], {
@@ -63,7 +72,7 @@ export async function startServer(env: NodeJS.ProcessEnv, host = '127.0.0.1', cw
 export function runCli(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     let output = '';
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env });
+    const child = spawn(process.execPath, ['--import', TSX, join(ROOT, script), ...args], { cwd: emptyDir(), env });
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     child.on('exit', (code) => resolve({ code, output }));
