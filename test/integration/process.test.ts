@@ -122,14 +122,14 @@ describe('the server process', { timeout: 180_000 }, () => {
 
   it('reads a .env file from its working directory, the real environment winning over it', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'onering-dotenv-'));
+    // PORT=1 in the file loses to the free port the real environment names.
+    writeFileSync(join(cwd, '.env'), 'PUBLIC_URL=http://from-dotenv.test\nPORT=1\n');
+    const server = await startProcess(baseEnv, '127.0.0.1', cwd);
     try {
-      // PORT=1 in the file loses to the free port the real environment names.
-      writeFileSync(join(cwd, '.env'), 'PUBLIC_URL=http://from-dotenv.test\nPORT=1\n');
-      const server = await startProcess(baseEnv, '127.0.0.1', cwd);
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
       await expect.poll(() => server.output()).toContain('OneRing is serving http://from-dotenv.test');
-      expect(await server.stop()).toBe(0);
     } finally {
+      expect(await server.stop()).toBe(0);
       rmSync(cwd, { recursive: true, force: true });
     }
   });
