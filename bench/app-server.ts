@@ -16,7 +16,7 @@ import { generateSigningKeys, loadSigningKeys } from '../src/server/platform/sig
 
 const url = process.env.DATABASE_URL!;
 const config = {
-  ...loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: 'unused', RATE_LIMITS: 'off', DATABASE_URL: url, DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE }),
+  ...loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: 'unused', PUBLIC_URL: 'http://127.0.0.1', METRICS_TOKEN: 'bench'.repeat(8), RATE_LIMITS: 'off', DATABASE_URL: url, DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE }),
   jwtPrivateKey: undefined,
 };
 const database = await openDatabase({ kind: 'postgres', url, poolSize: config.databasePoolSize });

@@ -41,8 +41,26 @@ export const DraftSchema = z.object({
   updatedAt: z.iso.datetime(),
 });
 export type Draft = z.infer<typeof DraftSchema>;
-export const DraftPageSchema = pageOf(DraftSchema);
-export type DraftPage = z.infer<typeof DraftPageSchema>;
+
+/** A draft as `GET /v1/drafts` lists it: enough for a list row, without the segments. */
+export const DraftSummarySchema = z.object({
+  id: z.uuid(),
+  title: z.string(),
+  platform: PlatformSchema,
+  status: DraftStatusSchema,
+  /** The caller's role in this draft. */
+  role: DraftRoleSchema,
+  ringHolder: PersonSchema,
+  segmentCount: z.number().int(),
+  memberCount: z.number().int(),
+  /** The first segment on one line, cut after a whole word and ended with "…" past 140 characters; "" with no segment. */
+  openingWords: z.string(),
+  lastServerSeq: z.number().int(),
+  lastActivityAt: z.iso.datetime(),
+});
+export type DraftSummary = z.infer<typeof DraftSummarySchema>;
+export const DraftSummaryPageSchema = pageOf(DraftSummarySchema);
+export type DraftSummaryPage = z.infer<typeof DraftSummaryPageSchema>;
 
 const TitleSchema = z.string().max(1000);
 const ContentSchema = z.string().max(20_000);

@@ -1,4 +1,4 @@
-import { loadConfig } from './config.js';
+import { loadConfig, loadEnvFileIfPresent } from './config.js';
 import { runMigrations } from './db/migrate.js';
 import { openDatabaseFromConfig } from './db/open.js';
 import { setRoleByEmail } from './features/users/repo.js';
@@ -10,6 +10,7 @@ if (!email) {
   process.exit(2);
 }
 
+loadEnvFileIfPresent();
 const database = await openDatabaseFromConfig(loadConfig());
 try {
   await runMigrations(database);

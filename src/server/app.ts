@@ -98,7 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(errorHandlerPlugin);
   await app.register(shuttingDownPlugin, { isShuttingDown });
   await app.register(textInputPlugin);
-  await app.register(observabilityPlugin, { metrics: new Metrics() });
+  await app.register(observabilityPlugin, { metrics: new Metrics(), metricsToken: config.metricsToken });
   await app.register(securityHeadersPlugin);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {

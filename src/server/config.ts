@@ -1,3 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
 const booleanFlag = z
@@ -13,6 +16,42 @@ const emailList = z
       .map((e) => e.trim().toLowerCase())
       .filter((e) => e.length > 0),
   );
+
+const PROXY_PRESETS = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An IP address, an address/prefix range, or one of proxy-addr's named ranges. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_PRESETS.includes(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+const TRUST_PROXY_HELP = 'list the addresses or CIDR ranges of the proxies in front of the app (e.g. 10.0.0.0/8,127.0.0.1)';
+
+/**
+ * Which peers may tell the client's address in X-Forwarded-For: none (false) or the listed proxies.
+ * `true` would believe whatever a client writes, lifting every per-IP limit; a hop count cannot tell a
+ * proxy from a client that reaches the app directly (Fastify 5 ignores hop counts for that reason).
+ */
+const trustProxy = z.string().transform((raw, ctx): false | string[] => {
+  const value = raw.trim();
+  if (value === 'false') return false;
+  if (value === 'true' || /^\d+$/.test(value)) {
+    const why = value === 'true' ? 'would trust any X-Forwarded-For a client writes' : 'a hop count cannot tell a proxy from a client';
+    ctx.addIssue({ code: 'custom', message: `${value} ${why}; ${TRUST_PROXY_HELP}` });
+    return z.NEVER;
+  }
+  const entries = value.split(',').map((e) => e.trim()).filter((e) => e.length > 0);
+  const bad = entries.filter((e) => !isProxyAddress(e));
+  if (entries.length === 0 || bad.length > 0) {
+    ctx.addIssue({ code: 'custom', message: `${bad.join(', ') || value} is not an address or range; ${TRUST_PROXY_HELP}` });
+    return z.NEVER;
+  }
+  return entries;
+});
 
 /** Every environment variable the server reads; `.env.example` documents each one. */
 const EnvSchema = z.object({
@@ -35,11 +74,12 @@ const EnvSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   COOKIE_SECURE: booleanFlag.default(true),
-  TRUST_PROXY: booleanFlag.default(false),
+  TRUST_PROXY: trustProxy.default(false),
   RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   ADMIN_EMAILS: emailList,
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
   LIVE_MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(20),
   LIVE_MAX_SOCKETS_PER_IP: z.coerce.number().int().min(1).default(100),
   TEST_CRASH_AFTER_COMMIT: z.string().min(1).optional(),
@@ -59,11 +99,14 @@ export type Config = {
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   cookieSecure: boolean;
-  trustProxy: boolean;
+  /** Fastify's `trustProxy`: false, or the addresses/ranges of trusted proxies. */
+  trustProxy: false | string[];
   rateLimitsEnabled: boolean;
   adminEmails: string[];
   bodyLimitBytes: number;
   shutdownTimeoutMs: number;
+  /** Bearer token `/metrics` asks for; open without one (outside production only). */
+  metricsToken: string | undefined;
   liveMaxSocketsPerUser: number;
   liveMaxSocketsPerIp: number;
   /** Test only (NODE_ENV=test): the Idempotency-Key after whose commit the process kills itself. */
@@ -77,6 +120,20 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Loads a dotenv file (`.env` in the working directory) into the environment when there is one, with
+ * Node's own parser (the one behind `process.loadEnvFile`): a variable already set in the real environment
+ * keeps its value. Entry points call it before `loadConfig`; tests never do, so a developer's `.env`
+ * cannot change what they test.
+ */
+export function loadEnvFileIfPresent(path = '.env', env: NodeJS.ProcessEnv = process.env): boolean {
+  if (!existsSync(path)) return false;
+  for (const [name, value] of Object.entries(parseEnv(readFileSync(path, 'utf8')))) {
+    if (env[name] === undefined) env[name] = value;
+  }
+  return true;
+}
+
 /** Parses the environment once at boot; throws a readable ConfigError listing every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const withoutEmpty = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -85,8 +142,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
   const e = parsed.data;
-  if (e.NODE_ENV === 'production' && !e.JWT_PRIVATE_KEY) {
-    throw new ConfigError(['JWT_PRIVATE_KEY: required when NODE_ENV=production (a PKCS#8 PEM Ed25519 key)']);
+  if (e.NODE_ENV === 'production') {
+    const missing = [
+      !e.JWT_PRIVATE_KEY && 'JWT_PRIVATE_KEY: required when NODE_ENV=production (a PKCS#8 PEM Ed25519 key)',
+      !e.PUBLIC_URL && 'PUBLIC_URL: required when NODE_ENV=production (the https:// address users reach, used in mailed links)',
+      !e.METRICS_TOKEN && 'METRICS_TOKEN: required when NODE_ENV=production (the bearer token Prometheus sends to /metrics)',
+    ].filter((p) => p !== false);
+    if (missing.length > 0) throw new ConfigError(missing);
   }
   return {
     nodeEnv: e.NODE_ENV,
@@ -107,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminEmails: e.ADMIN_EMAILS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    metricsToken: e.METRICS_TOKEN,
     liveMaxSocketsPerUser: e.LIVE_MAX_SOCKETS_PER_USER,
     liveMaxSocketsPerIp: e.LIVE_MAX_SOCKETS_PER_IP,
     crashAfterCommitKey: e.NODE_ENV === 'test' ? e.TEST_CRASH_AFTER_COMMIT : undefined,

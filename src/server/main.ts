@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, loadEnvFileIfPresent, type Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
 import { openDatabaseFromConfig } from './db/open.js';
 import { createPasswordHasher } from './features/auth/passwords.js';
@@ -16,6 +16,7 @@ const WEB_ROOT = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
 function readConfig(): Config {
   try {
+    loadEnvFileIfPresent();
     return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -83,6 +84,9 @@ async function main(): Promise<void> {
     { node: process.version, database: database.kind, redis: redis ? 'on' : 'off', rateLimits: config.rateLimitsEnabled ? 'on' : 'off' },
     `OneRing is serving ${config.publicUrl}`,
   );
+  // Readiness for a supervisor that started us with an IPC channel (PM2's wait_ready, the test harness):
+  // unlike the log line, it does not depend on LOG_LEVEL.
+  process.send?.('ready');
 }
 
 await main();

@@ -78,7 +78,14 @@ describe('two writers in two browsers', () => {
 
     await owner.goto(`${t.server.url}/drafts`);
     await expect.poll(() => owner.getByTestId('draft-card').count()).toBe(1);
+    const card = owner.getByTestId('draft-card');
+    expect(await card.textContent()).toContain('In a hole in the ground there lived a hobbit.');
+    expect(await card.textContent()).toContain('Bluesky · 2 posts · 2 writers · ring with Thorin');
     await snap(owner, '15-drafts-list');
+    await owner.setViewportSize({ width: 390, height: 844 });
+    const overflow = await owner.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, 'nothing wider than a phone screen').toBe(0);
+    await snap(owner, '15b-drafts-list-phone');
     await guest.goto(`${t.server.url}/drafts`);
     await expect.poll(() => guest.getByTestId('draft-card').first().textContent()).toContain('Your turn');
     await ownerContext.close();

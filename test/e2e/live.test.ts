@@ -48,7 +48,8 @@ describe('live updates in the browser', () => {
   it('keeps the drafts list current, and a page whose connection was cut catches up to what a reload shows', async () => {
     const [bilbo, thorin] = [await writer('Bilbo'), await writer('Thorin')];
     const first = await api<{ id: string }>('POST', '/v1/drafts', bilbo.accessToken, { title: 'There and back', platform: 'x', initialSegment: 'A long-expected party.' });
-    await api('POST', `/v1/drafts/${first.id}/collaborators`, bilbo.accessToken, { userId: thorin.user.id });
+    const invite = await api<{ token: string }>('POST', `/v1/drafts/${first.id}/invites`, bilbo.accessToken, {});
+    await api('POST', '/v1/invites/accept', thorin.accessToken, { token: invite.token });
 
     const context = await t.browser.newContext({ viewport: { width: 1100, height: 900 } });
     const page = await context.newPage();
@@ -56,7 +57,7 @@ describe('live updates in the browser', () => {
     await expect.poll(() => page.getByTestId('draft-card').count()).toBe(1);
     await expect.poll(() => page.getByTestId('live-status').textContent()).toContain('live');
 
-    // A draft Thorin is added to elsewhere appears in his open list.
+    // A draft Thorin is added to elsewhere (directly: they already write together) appears in his open list.
     const second = await api<{ id: string }>('POST', '/v1/drafts', bilbo.accessToken, { title: 'Riddles in the dark', platform: 'x' });
     await api('POST', `/v1/drafts/${second.id}/collaborators`, bilbo.accessToken, { userId: thorin.user.id });
     await expect.poll(() => page.getByTestId('draft-card').count()).toBe(2);

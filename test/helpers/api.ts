@@ -81,10 +81,15 @@ export async function createDraft(
   return res.json() as Draft;
 }
 
-/** Adds `member` to the owner's draft as a collaborator (201 asserted). */
+/**
+ * Brings `member` onto the owner's draft the way anyone may join: the owner creates an invite (one
+ * `invite.created` event) and the member accepts it (one `collaborator.joined` event).
+ */
 export async function addCollaborator(app: FastifyInstance, owner: Account, draftId: string, member: Account): Promise<void> {
-  const res = await call(app, 'POST', `/v1/drafts/${draftId}/collaborators`, { token: owner.accessToken, body: { userId: member.user.id } });
-  expect(res.statusCode, res.body).toBe(201);
+  const invite = await call(app, 'POST', `/v1/drafts/${draftId}/invites`, { token: owner.accessToken, body: {} });
+  expect(invite.statusCode, invite.body).toBe(201);
+  const accepted = await call(app, 'POST', '/v1/invites/accept', { token: member.accessToken, body: { token: invite.json().token } });
+  expect(accepted.statusCode, accepted.body).toBe(200);
 }
 
 export async function passRing(app: FastifyInstance, from: Account, draftId: string, to: Account): Promise<void> {

@@ -4,7 +4,7 @@ import { useTestApp } from '../helpers/app.js';
 
 const t = useTestApp();
 
-type World = { owner: Account; collaborator: Account; other: Account; stranger: Account; draftId: string; inviteId: string };
+type World = { owner: Account; collaborator: Account; other: Account; stranger: Account; acquaintance: Account; draftId: string; inviteId: string };
 type Role = 'anonymous' | 'stranger' | 'collaborator' | 'owner';
 type Route = {
   name: string;
@@ -15,12 +15,21 @@ type Route = {
 };
 
 async function world(): Promise<World> {
-  const [owner, collaborator, other, stranger] = await Promise.all([registerUser(t.app), registerUser(t.app), registerUser(t.app), registerUser(t.app)]);
+  const [owner, collaborator, other, stranger, acquaintance] = await Promise.all([
+    registerUser(t.app),
+    registerUser(t.app),
+    registerUser(t.app),
+    registerUser(t.app),
+    registerUser(t.app),
+  ]);
+  // The acquaintance shares another draft with the owner, so the owner may add them directly.
+  const earlier = await createDraft(t.app, owner, { title: 'Earlier' });
+  await addCollaborator(t.app, owner, earlier.id, acquaintance);
   const draft = await createDraft(t.app, owner, { initialSegment: 'first' });
   await addCollaborator(t.app, owner, draft.id, collaborator);
   await addCollaborator(t.app, owner, draft.id, other);
   const invite = await call(t.app, 'POST', `/v1/drafts/${draft.id}/invites`, { token: owner.accessToken, body: {} });
-  return { owner, collaborator, other, stranger, draftId: draft.id, inviteId: invite.json().id };
+  return { owner, collaborator, other, stranger, acquaintance, draftId: draft.id, inviteId: invite.json().id };
 }
 
 const d = (w: World) => `/v1/drafts/${w.draftId}`;
@@ -48,7 +57,7 @@ const ROUTES: Route[] = [
     name: 'add collaborator',
     method: 'POST',
     url: (w) => `${d(w)}/collaborators`,
-    body: (w) => ({ userId: w.stranger.user.id }),
+    body: (w) => ({ userId: w.acquaintance.user.id }),
     expect: { anonymous: 401, stranger: 404, collaborator: 403, owner: 201 },
   },
   {

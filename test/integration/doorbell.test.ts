@@ -26,8 +26,8 @@ describe('committed changes ring the draft doorbell', () => {
       token: pip.accessToken,
       body: { type: 'comment.added', clientId: 'c', clientSeq: 1, payload: { text: 'hi' } },
     });
-    expect(heard).toEqual(['2', '3', '4', '5', '6', '7']);
+    expect(heard).toEqual(['2', '3', '4', '5', '6', '7', '8']);
     const { lastServerSeq } = (await call(app, 'GET', `/v1/drafts/${draft.id}/events`, { token: owner.accessToken })).json();
-    expect(lastServerSeq).toBe(7);
+    expect(lastServerSeq).toBe(8);
   });
 });

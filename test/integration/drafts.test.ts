@@ -71,6 +71,56 @@ describe('drafts', () => {
     expect(theirList.items.map((d: { title: string }) => d.title)).toEqual(['theirs']);
   });
 
+  it('lists summaries: who holds the ring, how far it got, my role and the opening words, never the segments', async () => {
+    const owner = await registerUser(t.app, { displayName: 'Frodo' });
+    const sam = await registerUser(t.app, { displayName: 'Sam' });
+    const opening =
+      'In a hole in the ground there lived a hobbit. Not a nasty, dirty, wet hole, filled with the ends of worms and an oozy smell, nor yet a dry, bare, sandy hole';
+    const draft = await createDraft(t.app, owner, { title: 'There and back', platform: 'linkedin', initialSegment: opening });
+    t.clock.advance(60_000);
+    await addCollaborator(t.app, owner, draft.id, sam);
+    await passRing(t.app, owner, draft.id, sam);
+    await call(t.app, 'POST', `/v1/drafts/${draft.id}/segments`, { token: sam.accessToken, body: { content: 'The second post.' } });
+    t.clock.advance(60_000);
+    const empty = await createDraft(t.app, sam, { title: 'Blank page', platform: 'x' });
+
+    const res = await call(t.app, 'GET', '/v1/drafts', { token: sam.accessToken });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      items: [
+        {
+          id: empty.id,
+          title: 'Blank page',
+          platform: 'x',
+          status: 'draft',
+          role: 'owner',
+          ringHolder: { userId: sam.user.id, displayName: 'Sam' },
+          segmentCount: 0,
+          memberCount: 1,
+          openingWords: '',
+          lastServerSeq: 1,
+          lastActivityAt: '2026-03-01T09:02:00.000Z',
+        },
+        {
+          id: draft.id,
+          title: 'There and back',
+          platform: 'linkedin',
+          status: 'draft',
+          role: 'collaborator',
+          ringHolder: { userId: sam.user.id, displayName: 'Sam' },
+          segmentCount: 2,
+          memberCount: 2,
+          openingWords: 'In a hole in the ground there lived a hobbit. Not a nasty, dirty, wet hole, filled with the ends of worms and an oozy smell, nor yet a dry…',
+          lastServerSeq: 6,
+          lastActivityAt: '2026-03-01T09:01:00.000Z',
+        },
+      ],
+      nextCursor: null,
+    });
+    const ownersView = (await call(t.app, 'GET', '/v1/drafts', { token: owner.accessToken })).json().items;
+    expect(ownersView).toEqual([{ ...res.json().items[1], role: 'owner' }]);
+  });
+
   it("answers 404 for someone else's draft and for one that does not exist", async () => {
     const owner = await registerUser(t.app);
     const stranger = await registerUser(t.app);
@@ -161,18 +211,18 @@ describe('segments and the ring', () => {
 });
 
 describe('collaborators', () => {
-  it('lets the owner add and remove people; removing the ring holder returns the ring to the owner', async () => {
+  it('lets the owner add someone who already shares a draft with them, and remove them; removing the ring holder returns the ring to the owner', async () => {
     const owner = await registerUser(t.app);
     const sam = await registerUser(t.app, { displayName: 'Sam' });
+    const earlier = await createDraft(t.app, owner, { title: 'Where we met' });
+    await addCollaborator(t.app, owner, earlier.id, sam);
     const draft = await createDraft(t.app, owner);
     const added = await call(t.app, 'POST', `/v1/drafts/${draft.id}/collaborators`, { token: owner.accessToken, body: { userId: sam.user.id } });
+    expect(added.statusCode).toBe(201);
     expect(added.json()).toEqual({ userId: sam.user.id, displayName: 'Sam', role: 'collaborator', joinedAt: '2026-03-01T09:00:00.000Z' });
+    const events = (await call(t.app, 'GET', `/v1/drafts/${draft.id}/events`, { token: sam.accessToken })).json().events;
+    expect(events.at(-1)).toMatchObject({ type: 'collaborator.joined', payload: { userId: sam.user.id, via: 'added' } });
     expectProblem(await call(t.app, 'POST', `/v1/drafts/${draft.id}/collaborators`, { token: owner.accessToken, body: { userId: sam.user.id } }), 409, 'already_collaborator');
-    expectProblem(
-      await call(t.app, 'POST', `/v1/drafts/${draft.id}/collaborators`, { token: owner.accessToken, body: { userId: '01a200cb-3f70-74d5-8e75-7a0ac9ba7b91' } }),
-      404,
-      'user_not_found',
-    );
     await passRing(t.app, owner, draft.id, sam);
     const removed = await call(t.app, 'DELETE', `/v1/drafts/${draft.id}/collaborators/${sam.user.id}`, { token: owner.accessToken });
     expect(removed.statusCode).toBe(204);
@@ -180,6 +230,29 @@ describe('collaborators', () => {
     expect(view.ringHolderId).toBe(owner.user.id);
     expect(view.collaborators.map((c: { userId: string }) => c.userId)).toEqual([owner.user.id]);
     expectProblem(await call(t.app, 'GET', `/v1/drafts/${draft.id}`, { token: sam.accessToken }), 404, 'draft_not_found');
+  });
+
+  it('refuses to add anyone else directly, answering a stranger exactly like an unknown id and changing nothing', async () => {
+    const owner = await registerUser(t.app);
+    const sam = await registerUser(t.app);
+    const stranger = await registerUser(t.app);
+    const samsFriend = await registerUser(t.app);
+    const samsDraft = await createDraft(t.app, sam);
+    await addCollaborator(t.app, sam, samsDraft.id, samsFriend);
+    const draft = await createDraft(t.app, owner);
+    await addCollaborator(t.app, owner, draft.id, sam);
+    const before = (await call(t.app, 'GET', `/v1/drafts/${draft.id}`, { token: owner.accessToken })).json();
+
+    const add = (userId: string) => call(t.app, 'POST', `/v1/drafts/${draft.id}/collaborators`, { token: owner.accessToken, body: { userId } });
+    const strangerAnswer = expectProblem(await add(stranger.user.id), 404, 'user_not_found');
+    const unknownAnswer = expectProblem(await add('01a200cb-3f70-74d5-8e75-7a0ac9ba7b91'), 404, 'user_not_found');
+    expect({ ...strangerAnswer, requestId: null }).toEqual({ ...unknownAnswer, requestId: null });
+    expect(strangerAnswer.detail).toMatch(/invite/);
+    // Sharing a draft with a collaborator is not sharing one with the owner.
+    expectProblem(await add(samsFriend.user.id), 404, 'user_not_found');
+
+    expect((await call(t.app, 'GET', `/v1/drafts/${draft.id}`, { token: owner.accessToken })).json()).toEqual(before);
+    expectProblem(await call(t.app, 'GET', `/v1/drafts/${draft.id}`, { token: stranger.accessToken }), 404, 'draft_not_found');
   });
 
   it('lets a collaborator leave but not remove others; the owner cannot leave', async () => {
@@ -234,6 +307,6 @@ describe('Idempotency-Key on draft mutations', () => {
     expect(b.json()).toEqual(a.json());
     const list = (await call(t.app, 'GET', '/v1/drafts', { token: owner.accessToken })).json();
     expect(list.items).toHaveLength(1);
-    expect(list.items[0].segments).toHaveLength(1);
+    expect(list.items[0].segmentCount).toBe(1);
   });
 });

@@ -26,6 +26,7 @@ describe('the per-draft event log', () => {
     expect(events.map((e: { type: string }) => e.type)).toEqual([
       'draft.created',
       'segment.appended',
+      'invite.created',
       'collaborator.joined',
       'ring.passed',
       'segment.appended',
@@ -35,13 +36,13 @@ describe('the per-draft event log', () => {
       'ring.passed',
       'draft.published',
     ]);
-    expect(events.map((e: { serverSeq: number }) => e.serverSeq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(lastServerSeq).toBe(10);
-    expect(events[4]).toMatchObject({ actor: { userId: sam.user.id, displayName: 'Sam' }, payload: { segment: { position: 1, content: 'two' } } });
-    expect(events[6]).toMatchObject({ clientId: 'tab-1', clientSeq: 1, payload: { text: 'Nice opener', position: 0 } });
-    expect(events[8].payload).toMatchObject({ fromUserId: sam.user.id, toUserId: owner.user.id });
+    expect(events.map((e: { serverSeq: number }) => e.serverSeq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(lastServerSeq).toBe(11);
+    expect(events[5]).toMatchObject({ actor: { userId: sam.user.id, displayName: 'Sam' }, payload: { segment: { position: 1, content: 'two' } } });
+    expect(events[7]).toMatchObject({ clientId: 'tab-1', clientSeq: 1, payload: { text: 'Nice opener', position: 0 } });
+    expect(events[9].payload).toMatchObject({ fromUserId: sam.user.id, toUserId: owner.user.id });
     const view = (await call(t.app, 'GET', `/v1/drafts/${draft.id}`, { token: owner.accessToken })).json();
-    expect(view.lastServerSeq).toBe(10);
+    expect(view.lastServerSeq).toBe(11);
   });
 
   it('reads from `since` with a limit', async () => {

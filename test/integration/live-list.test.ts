@@ -30,7 +30,7 @@ describe('the drafts list channel', () => {
     await addCollaborator(t.app, owner, draft.id, sam);
     const samList = await listChannel(sam);
     await call(t.app, 'PATCH', `/v1/drafts/${draft.id}`, { token: owner.accessToken, body: { title: 'Renamed' } });
-    await expect.poll(() => notices(samList)).toEqual([{ type: 'changed', draftId: draft.id, lastServerSeq: 3 }]);
+    await expect.poll(() => notices(samList)).toEqual([{ type: 'changed', draftId: draft.id, lastServerSeq: 4 }]);
     expect(samList.closed).toBeNull();
   });
 
@@ -43,9 +43,13 @@ describe('the drafts list channel', () => {
 
     const theirs = await createDraft(t.app, owner);
     await addCollaborator(t.app, owner, theirs.id, sam);
-    await expect.poll(() => notices(samList).at(-1)).toEqual({ type: 'changed', draftId: theirs.id, lastServerSeq: 2 });
-    await append(owner, theirs.id, 'hello sam');
     await expect.poll(() => notices(samList).at(-1)).toEqual({ type: 'changed', draftId: theirs.id, lastServerSeq: 3 });
+    await append(owner, theirs.id, 'hello sam');
+    await expect.poll(() => notices(samList).at(-1)).toEqual({ type: 'changed', draftId: theirs.id, lastServerSeq: 4 });
+    // Now that they share a draft, the owner may add Sam to another one directly.
+    const another = await createDraft(t.app, owner, { title: 'Added directly' });
+    await call(t.app, 'POST', `/v1/drafts/${another.id}/collaborators`, { token: owner.accessToken, body: { userId: sam.user.id } });
+    await expect.poll(() => notices(samList).at(-1)).toEqual({ type: 'changed', draftId: another.id, lastServerSeq: 2 });
 
     await call(t.app, 'DELETE', `/v1/drafts/${theirs.id}/collaborators/${sam.user.id}`, { token: owner.accessToken });
     await expect.poll(() => notices(samList).at(-1)).toEqual({ type: 'removed', draftId: theirs.id });

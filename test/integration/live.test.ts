@@ -136,10 +136,10 @@ describe('the live channel', () => {
     await addCollaborator(t.app, owner, draft.id, sam);
     const live = await open(draft.id);
     live.hello(sam.accessToken);
-    await expect.poll(() => live.seqs).toEqual([1, 2]);
+    await expect.poll(() => live.seqs).toEqual([1, 2, 3]);
     await call(t.app, 'DELETE', `/v1/drafts/${draft.id}/collaborators/${sam.user.id}`, { token: owner.accessToken });
     await expect.poll(() => live.closed?.code).toBe(CLOSE.FORBIDDEN);
-    expect(live.seqs).toEqual([1, 2, 3]);
+    expect(live.seqs).toEqual([1, 2, 3, 4]);
   });
 
   it('closes with 4429 a client that sends too fast', async () => {

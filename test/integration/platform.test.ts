@@ -85,6 +85,17 @@ describe('operations endpoints', () => {
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toMatchObject({ status: 'ready', database: t.databaseUrl ? 'postgres' : 'pglite' });
     const db = (await call(t.app, 'GET', '/v1/health/db')).json();
+    expect(db).toEqual({ status: 'ok', driver: t.databaseUrl ? 'postgres' : 'pglite', latencyMs: expect.any(Number) });
+  });
+
+  it('lists the database tables to admins only', async () => {
+    const account = await registerUser(t.app);
+    const asUser = await call(t.app, 'GET', '/v1/health/db', { token: account.accessToken });
+    expect(asUser.statusCode).toBe(200);
+    expect(asUser.json()).not.toHaveProperty('tables');
+    expectProblem(await call(t.app, 'GET', '/v1/health/db', { token: 'not-a-token' }), 401, 'invalid_token');
+    await setRoleByEmail(t.database.db, account.email, 'admin', t.clock.now());
+    const db = (await call(t.app, 'GET', '/v1/health/db', { token: account.accessToken })).json();
     expect(db).toMatchObject({ status: 'ok', latencyMs: expect.any(Number) });
     expect(db.tables).toEqual(expect.arrayContaining(['users', 'sessions', 'refresh_tokens', 'idempotency_keys']));
     expect(JSON.stringify(db)).not.toMatch(/postgres:\/\//);
@@ -97,6 +108,18 @@ describe('operations endpoints', () => {
     expect(res.headers['content-type']).toMatch(/text\/plain/);
     expect(res.body).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/healthz"/);
     expect(res.body).toMatch(/http_errors_total\{method="GET",route="\/v1\/me",status_code="401"\} 1/);
+  });
+
+  it('serves /metrics only to the bearer of METRICS_TOKEN when one is set', async () => {
+    const token = 'metrics-'.repeat(5);
+    const { app } = await t.build({ config: { metricsToken: token } });
+    for (const headers of [{} as Record<string, string>, { authorization: `Bearer ${token.slice(1)}` }, { authorization: `Bearer ${token}x` }, { authorization: token }]) {
+      const refused = expectProblem(await call(app, 'GET', '/metrics', { headers }), 401, 'unauthorized');
+      expect(JSON.stringify(refused)).not.toContain(token);
+    }
+    const res = await call(app, 'GET', '/metrics', { headers: { authorization: `Bearer ${token}` } });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(/http_errors_total\{method="GET",route="\/metrics",status_code="401"\} 4/);
   });
 
   it('serves an OpenAPI document with every identity endpoint, and the docs page', async () => {

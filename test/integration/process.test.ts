@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +34,9 @@ afterAll(async () => {
   }
 });
 
-describe('the server process', () => {
+// A process boots in seconds on an idle machine and much longer on a busy one: the tests wait for its own
+// readiness signal, and this timeout only stops a process that never gives it.
+describe('the server process', { timeout: 180_000 }, () => {
   let accessToken = '';
   const email = 'owner@example.test';
 
@@ -108,6 +110,27 @@ describe('the server process', () => {
       const run = await runCli('src/server/db/migrate-cli.ts', []);
       expect(run.code, run.output).toBe(0);
       expect(run.output).toContain('migrations applied');
+    }
+  });
+
+  it('says it is ready once it serves: the next request is answered', async () => {
+    const server = await startServer();
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    await expect.poll(() => server.output()).toContain('OneRing is serving');
+    expect(await server.stop()).toBe(0);
+  });
+
+  it('reads a .env file from its working directory, the real environment winning over it', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'onering-dotenv-'));
+    // PORT=1 in the file loses to the free port the real environment names.
+    writeFileSync(join(cwd, '.env'), 'PUBLIC_URL=http://from-dotenv.test\nPORT=1\n');
+    const server = await startProcess(baseEnv, '127.0.0.1', cwd);
+    try {
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      await expect.poll(() => server.output()).toContain('OneRing is serving http://from-dotenv.test');
+    } finally {
+      expect(await server.stop()).toBe(0);
+      rmSync(cwd, { recursive: true, force: true });
     }
   });
 

@@ -55,7 +55,7 @@ describe('live updates across instances', () => {
     await expect.poll(() => list.frames).toEqual([{ type: 'ready' }]);
     await addCollaborator(a, owner, draft.id, sam);
     await call(a, 'POST', `/v1/drafts/${draft.id}/segments`, { token: owner.accessToken, body: { content: 'through A' } });
-    await expect.poll(() => list.frames.at(-1)).toEqual({ type: 'changed', draftId: draft.id, lastServerSeq: 3 });
+    await expect.poll(() => list.frames.at(-1)).toEqual({ type: 'changed', draftId: draft.id, lastServerSeq: 4 });
   });
 
   it('shares presence: a viewer on instance A sees a typist on instance B, and the typing lapse', async () => {

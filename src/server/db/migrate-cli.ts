@@ -1,7 +1,8 @@
-import { loadConfig } from '../config.js';
+import { loadConfig, loadEnvFileIfPresent } from '../config.js';
 import { openDatabaseFromConfig } from './open.js';
 import { runMigrations } from './migrate.js';
 
+loadEnvFileIfPresent();
 const config = loadConfig();
 const database = await openDatabaseFromConfig(config);
 try {

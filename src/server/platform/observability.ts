@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { UnauthorizedError } from './errors.js';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -148,8 +149,23 @@ function routeLabel(request: FastifyRequest): string {
   return request.routeOptions.url ?? 'unmatched';
 }
 
-/** Echoes the request id, and records latency and errors per route. */
-export const observabilityPlugin = fp(async function observability(app: FastifyInstance, opts: { metrics: Metrics }) {
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/**
+ * Whether the Authorization header carries this bearer token. Both sides are hashed first, so the
+ * comparison takes the same time whatever the length or the first differing byte of the guess.
+ */
+function carriesBearer(header: string | undefined, token: string): boolean {
+  const sent = /^Bearer (\S+)$/i.exec(header ?? '')?.[1] ?? '';
+  return timingSafeEqual(digest(sent), digest(token));
+}
+
+/**
+ * Echoes the request id, and records latency and errors per route. With a `metricsToken`, `/metrics`
+ * answers only its bearer (Prometheus' `authorization: { credentials }`), since the route labels and
+ * counts describe the service to anyone who can read them.
+ */
+export const observabilityPlugin = fp(async function observability(app: FastifyInstance, opts: { metrics: Metrics; metricsToken?: string | undefined }) {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -158,7 +174,11 @@ export const observabilityPlugin = fp(async function observability(app: FastifyI
     opts.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
     if (reply.statusCode >= 400) opts.metrics.httpErrors.inc(labels);
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  const { metricsToken } = opts;
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (metricsToken !== undefined && !carriesBearer(request.headers.authorization, metricsToken)) {
+      throw new UnauthorizedError('unauthorized', 'Send "Authorization: Bearer <METRICS_TOKEN>" to read the metrics.');
+    }
     reply.type(opts.metrics.registry.contentType);
     return opts.metrics.registry.metrics();
   });

@@ -1,6 +1,6 @@
 import type { AuthResponse, SessionPage, User } from '../../contract/auth.js';
 import type { Problem } from '../../contract/common.js';
-import type { Collaborator, Draft, DraftPage, Invite, InvitePreview, RingHistory, Segment } from '../../contract/drafts.js';
+import type { Collaborator, Draft, DraftSummaryPage, Invite, InvitePreview, RingHistory, Segment } from '../../contract/drafts.js';
 import type { DraftEvent, EventList } from '../../contract/events.js';
 
 /** A failed API call, carrying the server's problem+json so forms can show field errors. */
@@ -141,7 +141,7 @@ export class ApiClient {
   confirmReset = (token: string, newPassword: string) =>
     this.request<void>('POST', '/v1/auth/password-reset/confirm', { token, newPassword });
 
-  drafts = (cursor?: string) => this.request<DraftPage>('GET', `/v1/drafts?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+  drafts = (cursor?: string) => this.request<DraftSummaryPage>('GET', `/v1/drafts?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
   draft = (id: string) => this.request<Draft>('GET', `/v1/drafts/${id}`);
   createDraft = (input: { title: string; platform: string; initialSegment?: string }) => this.request<Draft>('POST', '/v1/drafts', input);
   renameDraft = (id: string, title: string) => this.request<Draft>('PATCH', `/v1/drafts/${id}`, { title });

@@ -2,7 +2,7 @@ import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-q
 import { useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { PLATFORM_LIMITS, PLATFORMS, type Platform } from '../../contract/constants.js';
-import type { Draft } from '../../contract/drafts.js';
+import type { DraftSummary } from '../../contract/drafts.js';
 import { api } from '../api/client.js';
 import { useLiveDraftList } from '../api/live.js';
 import { useAuth } from '../auth/auth-context.js';
@@ -74,9 +74,8 @@ function CreateDraftDialog({ onClose }: { onClose(): void }) {
   );
 }
 
-function DraftCard({ draft, userId }: { draft: Draft; userId: string }) {
-  const holder = draft.collaborators.find((c) => c.userId === draft.ringHolderId);
-  const mine = draft.ringHolderId === userId && draft.status === 'draft';
+function DraftCard({ draft, userId }: { draft: DraftSummary; userId: string }) {
+  const mine = draft.ringHolder.userId === userId && draft.status === 'draft';
   return (
     <li className="card draft-card" data-testid="draft-card">
       <div>
@@ -85,10 +84,11 @@ function DraftCard({ draft, userId }: { draft: Draft; userId: string }) {
         </Link>
         {mine && <span className="badge ring">◯ Your turn</span>}
         {draft.status !== 'draft' && <span className="badge">{draft.status}</span>}
+        {draft.openingWords ? <p className="draft-opening">{draft.openingWords}</p> : <p className="draft-opening muted">No posts yet.</p>}
         <p className="muted">
-          {PLATFORM_NAMES[draft.platform]} · {draft.segments.length} {draft.segments.length === 1 ? 'post' : 'posts'} ·{' '}
-          {draft.collaborators.length} {draft.collaborators.length === 1 ? 'writer' : 'writers'}
-          {!mine && draft.status === 'draft' && holder ? ` · ring with ${holder.displayName}` : ''}
+          {PLATFORM_NAMES[draft.platform]} · {draft.segmentCount} {draft.segmentCount === 1 ? 'post' : 'posts'} · {draft.memberCount}{' '}
+          {draft.memberCount === 1 ? 'writer' : 'writers'}
+          {!mine && draft.status === 'draft' ? ` · ring with ${draft.ringHolder.displayName}` : ''}
         </p>
       </div>
     </li>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTitle, segmentProblem } from './content.js';
+import { checkTitle, openingWords, segmentProblem } from './content.js';
 
 describe('segmentProblem', () => {
   it('counts grapheme clusters against the platform limit', () => {
@@ -45,3 +45,37 @@ describe('checkTitle', () => {
     }
   });
 });
+
+describe('openingWords', () => {
+  it('keeps a short opening whole, on one line', () => {
+    expect(openingWords('It begins.\n\nThen  it goes on.', false)).toBe('It begins. Then it goes on.');
+    expect(openingWords('a'.repeat(140), false)).toBe('a'.repeat(140));
+    expect(openingWords('', false)).toBe('');
+  });
+
+  it('cuts a long one after the last whole word that fits, within 140 characters with the ellipsis', () => {
+    const cut = openingWords('word '.repeat(40), false);
+    expect(cut).toBe(`${'word '.repeat(27)}word…`);
+    expect(cut.length).toBeLessThanOrEqual(140);
+  });
+
+  it('cuts between grapheme clusters when a single word is longer than the limit', () => {
+    const family = '👨‍👩‍👧‍👦';
+    const cut = openingWords(family.repeat(200), false);
+    expect(cut).toBe(`${family.repeat(139)}…`);
+  });
+
+  it('cuts between words of scripts written without spaces', () => {
+    const cut = openingWords('吾輩は猫である。名前はまだ無い。'.repeat(20), false);
+    expect(cut.endsWith('…')).toBe(true);
+    expect(graphemes(cut)).toBeLessThanOrEqual(140);
+  });
+
+  it('marks an opening the database cut short even when what it sent fits', () => {
+    expect(openingWords('short prefix of a longer text', true)).toBe('short prefix of a longer…');
+  });
+});
+
+function graphemes(text: string): number {
+  return [...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text)].length;
+}

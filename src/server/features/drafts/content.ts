@@ -31,3 +31,30 @@ export function checkTitle(raw: string): { ok: true; value: string } | { ok: fal
   if (graphemeLength(value) > DRAFT_TITLE_MAX_LENGTH) return { ok: false, message: `Use at most ${DRAFT_TITLE_MAX_LENGTH} characters.` };
   return { ok: true, value };
 }
+
+/** How much of a draft's first segment its summary shows, in grapheme clusters, ellipsis included. */
+export const OPENING_WORDS_MAX = 140;
+
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+const words = new Intl.Segmenter('en', { granularity: 'word' });
+
+/**
+ * The opening of a segment for a list: on one line, and when longer than `OPENING_WORDS_MAX` (or `cutShort`,
+ * when the text given is only a prefix) cut after the last whole word that fits — between grapheme clusters
+ * when one word alone is too long — and ended with "…".
+ */
+export function openingWords(text: string, cutShort: boolean): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  const clusters = [...graphemes.segment(line)];
+  if (clusters.length <= OPENING_WORDS_MAX && !cutShort) return line;
+  const budget = clusters.length < OPENING_WORDS_MAX ? clusters.length : OPENING_WORDS_MAX - 1;
+  const limit = clusters[budget]?.index ?? line.length;
+  let end = 0;
+  for (const word of words.segment(line)) {
+    const wordEnd = word.index + word.segment.length;
+    if (wordEnd > limit) break;
+    // The last word of a prefix may continue in the part the database did not send.
+    if (word.isWordLike && !(cutShort && wordEnd === line.length)) end = wordEnd;
+  }
+  return `${line.slice(0, end > 0 ? end : limit).trimEnd()}…`;
+}

@@ -12,7 +12,9 @@ export const ringTargetNotMember = () =>
   });
 export const ringAlreadyHeld = () =>
   new AppError(422, 'ring_already_held', 'You already hold the ring.', { errors: [{ path: 'body.toUserId', message: 'That is you.' }] });
-export const userNotFound = () => new NotFoundError('user_not_found', 'No user has this id.');
+/** Unknown ids and people who share no draft with the owner get this same answer, so ids do not leak. */
+export const userNotFound = () =>
+  new NotFoundError('user_not_found', 'No one you already write with has this id; invite them with a link instead.');
 export const alreadyCollaborator = () => new ConflictError('already_collaborator', 'This person is already on the draft.');
 export const collaboratorNotFound = () => new NotFoundError('collaborator_not_found', 'This person is not on the draft.');
 export const ownerCannotLeave = () =>

@@ -1,9 +1,10 @@
-import type { Attribution, Collaborator, Draft, RingHistory, Segment } from '../../../contract/drafts.js';
+import type { Attribution, Collaborator, Draft, DraftSummary, RingHistory, Segment } from '../../../contract/drafts.js';
 import type { DraftEvent } from '../../../contract/events.js';
 import type { DraftRow } from '../../db/schema/index.js';
 import { displayNameOf } from '../users/present.js';
 import type { EventView } from '../events/log.js';
-import type { ContributionRow, MemberView, RingPassView, SegmentView } from './repo.js';
+import { openingWords } from './content.js';
+import type { ContributionRow, DraftSummaryRow, MemberView, RingPassView, SegmentView } from './repo.js';
 
 export function presentCollaborator(m: MemberView): Collaborator {
   return {
@@ -38,6 +39,22 @@ export function presentDraft(draft: DraftRow, members: MemberView[], segments: S
     lastServerSeq: draft.lastServerSeq,
     createdAt: draft.createdAt.toISOString(),
     updatedAt: draft.updatedAt.toISOString(),
+  };
+}
+
+export function presentDraftSummary(row: DraftSummaryRow): DraftSummary {
+  return {
+    id: row.id,
+    title: row.title,
+    platform: row.platform as DraftSummary['platform'],
+    status: row.status as DraftSummary['status'],
+    role: row.role as DraftSummary['role'],
+    ringHolder: { userId: row.ringHolderId, displayName: displayNameOf({ id: row.ringHolderId, displayName: row.ringHolderName }) },
+    segmentCount: row.segmentCount,
+    memberCount: row.memberCount,
+    openingWords: row.opening === null ? '' : openingWords(row.opening, row.openingCutShort),
+    lastServerSeq: row.lastServerSeq,
+    lastActivityAt: row.lastActivityAt.toISOString(),
   };
 }
 

@@ -95,6 +95,41 @@ export async function insertMember(tx: Db, row: DraftMemberRow): Promise<void> {
   await tx.insert(draftMembers).values(row);
 }
 
+/** Why `addAcquaintance` did or did not add the person. */
+export type AddOutcome =
+  | { outcome: 'added'; displayName: string | null }
+  | { outcome: 'already_member' | 'not_acquainted' };
+
+/**
+ * Adds a user to a (locked) draft as a collaborator, in one statement that decides too: only someone who
+ * already shares another draft with `actorId` is added. An unknown id answers `not_acquainted` like a
+ * stranger, so the caller cannot tell them apart.
+ */
+export async function addAcquaintance(tx: Db, input: { draftId: string; actorId: string; userId: string; now: Date }): Promise<AddOutcome> {
+  const result = await tx.execute(sql`
+    with already as (
+      select 1 from draft_members where draft_id = ${input.draftId} and user_id = ${input.userId}
+    ), acquainted as (
+      select 1 from draft_members mine
+      join draft_members theirs on theirs.draft_id = mine.draft_id and theirs.user_id = ${input.userId}
+      where mine.user_id = ${input.actorId}
+      limit 1
+    ), added as (
+      insert into draft_members (draft_id, user_id, role, joined_at)
+      select ${input.draftId}, ${input.userId}, 'collaborator', ${input.now.toISOString()}
+      where exists (select 1 from acquainted) and not exists (select 1 from already)
+      returning user_id
+    )
+    select case
+        when exists (select 1 from already) then 'already_member'
+        when exists (select 1 from added) then 'added'
+        else 'not_acquainted'
+      end as outcome,
+      (select display_name from users where id = ${input.userId}) as display_name`);
+  const row = (result as unknown as { rows: Array<{ outcome: AddOutcome['outcome']; display_name: string | null }> }).rows[0]!;
+  return row.outcome === 'added' ? { outcome: 'added', displayName: row.display_name } : { outcome: row.outcome };
+}
+
 export async function deleteMember(tx: Db, draftId: string, userId: string): Promise<void> {
   await tx.delete(draftMembers).where(and(eq(draftMembers.draftId, draftId), eq(draftMembers.userId, userId)));
 }
@@ -144,22 +179,60 @@ export function segmentInsert(row: SegmentRow): SQL {
     values (${row.id}, ${row.draftId}, ${row.position}, ${row.content}, ${row.authorId}, ${row.createdAt.toISOString()})`;
 }
 
-/** Drafts the user owns or collaborates on, most recent activity first, keyset-paginated. */
-export async function listDraftsOf(db: Db, userId: string, limit: number, after: KeysetCursor | null): Promise<DraftRow[]> {
+/** What a drafts list shows of one draft; `opening` is at most `OPENING_SOURCE_CHARS` of the first segment. */
+export type DraftSummaryRow = {
+  id: string;
+  title: string;
+  platform: string;
+  status: string;
+  role: string;
+  ringHolderId: string;
+  ringHolderName: string | null;
+  segmentCount: number;
+  memberCount: number;
+  opening: string | null;
+  openingCutShort: boolean;
+  lastServerSeq: number;
+  lastActivityAt: Date;
+};
+
+/** Enough of a first segment to find its first 140 grapheme clusters, however many code points each takes. */
+const OPENING_SOURCE_CHARS = 1000;
+
+/**
+ * Summaries of the drafts the user owns or collaborates on, most recent activity first, keyset-paginated:
+ * one query, reading only the first segment's opening (by the (draft_id, position) index), never the rest.
+ */
+export async function listDraftSummaries(db: Db, userId: string, limit: number, after: KeysetCursor | null): Promise<DraftSummaryRow[]> {
   const conditions = [eq(draftMembers.userId, userId)];
   if (after) {
     conditions.push(
       or(lt(drafts.lastActivityAt, after.at), and(eq(drafts.lastActivityAt, after.at), lt(drafts.id, after.id)))!,
     );
   }
-  const rows = await db
-    .select({ draft: drafts })
+  const firstSegment = sql`(select content from segments s where s.draft_id = ${drafts.id} and s.position = 0)`;
+  return db
+    .select({
+      id: drafts.id,
+      title: drafts.title,
+      platform: drafts.platform,
+      status: drafts.status,
+      role: draftMembers.role,
+      ringHolderId: drafts.ringHolderId,
+      ringHolderName: users.displayName,
+      segmentCount: drafts.segmentCount,
+      memberCount: sql<number>`(select count(*) from draft_members c where c.draft_id = ${drafts.id})::int`,
+      opening: sql<string | null>`left(${firstSegment}, ${sql.raw(String(OPENING_SOURCE_CHARS))})`,
+      openingCutShort: sql<boolean>`coalesce(char_length(${firstSegment}) > ${sql.raw(String(OPENING_SOURCE_CHARS))}, false)`,
+      lastServerSeq: drafts.lastServerSeq,
+      lastActivityAt: drafts.lastActivityAt,
+    })
     .from(draftMembers)
     .innerJoin(drafts, eq(drafts.id, draftMembers.draftId))
+    .innerJoin(users, eq(users.id, drafts.ringHolderId))
     .where(and(...conditions))
     .orderBy(desc(drafts.lastActivityAt), desc(drafts.id))
     .limit(limit);
-  return rows.map((r) => r.draft);
 }
 
 export async function insertRingPass(

@@ -8,8 +8,8 @@ import {
   AttributionSchema,
   CollaboratorSchema,
   CreateDraftBodySchema,
-  DraftPageSchema,
   DraftSchema,
+  DraftSummaryPageSchema,
   PassRingBodySchema,
   PassRingResultSchema,
   RenameDraftBodySchema,
@@ -37,7 +37,15 @@ export async function draftRoutes(app: FastifyInstance, opts: { deps: drafts.Dra
 
   r.get(
     '/v1/drafts',
-    { ...auth, schema: { ...schema, querystring: PageQuerySchema, response: { 200: DraftPageSchema, ...problemResponses(400, 401) } } },
+    {
+      ...auth,
+      schema: {
+        ...schema,
+        description: 'Summaries of the drafts I own or collaborate on, most recent activity first.',
+        querystring: PageQuerySchema,
+        response: { 200: DraftSummaryPageSchema, ...problemResponses(400, 401) },
+      },
+    },
     async (request) => drafts.listDrafts(deps, request.user!, request.query),
   );
 

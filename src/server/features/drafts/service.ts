@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { PLATFORMS, type Platform } from '../../../contract/constants.js';
-import type { Attribution, CreateDraftBody, Draft, DraftPage, RingHistory, Segment } from '../../../contract/drafts.js';
+import type { Attribution, CreateDraftBody, Draft, DraftSummaryPage, RingHistory, Segment } from '../../../contract/drafts.js';
 import type { Database, Db } from '../../db/client.js';
 import type { DraftMemberRow, DraftRow } from '../../db/schema/index.js';
 import type { AuthUser } from '../../platform/auth.js';
@@ -9,12 +9,11 @@ import type { Clock } from '../../platform/clock.js';
 import { decodeCursor, pageOf } from '../../platform/cursor.js';
 import { autocommit, transaction, type Transact } from '../../platform/unit-of-work.js';
 import { recordEvent } from '../events/log.js';
-import { findUserById } from '../users/repo.js';
 import { displayNameOf } from '../users/present.js';
 import { checkTitle, segmentProblem, segmentProblems } from './content.js';
 import * as errors from './errors.js';
 import { assertEditable, assertHoldsRing, assertMember, assertOwner } from './policy.js';
-import { presentAttribution, presentDraft, presentRingPass, presentSegment } from './present.js';
+import { presentAttribution, presentDraft, presentDraftSummary, presentRingPass, presentSegment } from './present.js';
 import * as repo from './repo.js';
 
 /** `transact`, when given, runs the change (an Idempotency-Key's runner); else each change commits on its own. */
@@ -143,23 +142,11 @@ export async function getDraft(deps: DraftsDeps, actor: AuthUser, draftId: strin
   return loadDraftView(deps.db, draft);
 }
 
-/** Drafts I own or collaborate on, most recent activity first. */
-export async function listDrafts(deps: DraftsDeps, actor: AuthUser, page: { limit: number; cursor?: string | undefined }): Promise<DraftPage> {
+/** Summaries of the drafts I own or collaborate on, most recent activity first. */
+export async function listDrafts(deps: DraftsDeps, actor: AuthUser, page: { limit: number; cursor?: string | undefined }): Promise<DraftSummaryPage> {
   const after = page.cursor ? decodeCursor(page.cursor) : null;
-  const rows = await repo.listDraftsOf(deps.db, actor.id, page.limit + 1, after);
-  const ids = rows.slice(0, page.limit).map((d) => d.id);
-  const [members, segments] = await Promise.all([repo.listMembers(deps.db, ids), repo.listSegments(deps.db, ids)]);
-  return pageOf(
-    rows,
-    page.limit,
-    (d) => ({ at: d.lastActivityAt, id: d.id }),
-    (d) =>
-      presentDraft(
-        d,
-        members.filter((m) => m.draftId === d.id),
-        segments.filter((s) => s.draftId === d.id),
-      ),
-  );
+  const rows = await repo.listDraftSummaries(deps.db, actor.id, page.limit + 1, after);
+  return pageOf(rows, page.limit, (d) => ({ at: d.lastActivityAt, id: d.id }), presentDraftSummary);
 }
 
 export async function renameDraft(deps: DraftsDeps, actor: AuthUser, draftId: string, rawTitle: string): Promise<Draft> {
@@ -246,10 +233,15 @@ export async function ringHistory(
   return pageOf(rows, page.limit, (p) => ({ at: p.passedAt, id: p.id }), presentRingPass);
 }
 
-/** Adds a member by user id (owner only); used by invites too. */
-export async function joinDraft(scope: DraftScope, user: { id: string; displayName: string | null }, actorId: string, via: 'added' | 'invite') {
+/** Makes a user a collaborator of the scope's draft: through an invite accepted by them. */
+export async function joinDraft(scope: DraftScope, user: { id: string; displayName: string | null }, actorId: string) {
+  await repo.insertMember(scope.tx, { draftId: scope.draft.id, userId: user.id, role: 'collaborator', joinedAt: scope.now });
+  return recordJoin(scope, user, actorId, 'invite');
+}
+
+/** Records a member who has just joined, and tells them once the transaction commits. */
+async function recordJoin(scope: DraftScope, user: { id: string; displayName: string | null }, actorId: string, via: 'added' | 'invite') {
   const { tx, draft, now } = scope;
-  await repo.insertMember(tx, { draftId: draft.id, userId: user.id, role: 'collaborator', joinedAt: now });
   scope.membershipChanges.push(user.id);
   await recordEvent(
     tx,
@@ -264,14 +256,17 @@ export async function joinDraft(scope: DraftScope, user: { id: string; displayNa
   return { userId: user.id, displayName: displayNameOf(user), role: 'collaborator' as const, joinedAt: now.toISOString() };
 }
 
+/**
+ * The owner adds someone directly, which needs no consent only from people who already share a draft with
+ * them; everyone else joins through an invite they accept.
+ */
 export async function addCollaborator(deps: DraftsDeps, actor: AuthUser, draftId: string, userId: string) {
   return changeDraft(deps, actor, draftId, async (scope) => {
     assertOwner(scope.member);
     assertEditable(scope.draft);
-    const user = await findUserById(scope.tx, userId);
-    if (!user) throw errors.userNotFound();
-    if (await repo.findMember(scope.tx, draftId, userId)) throw errors.alreadyCollaborator();
-    return joinDraft(scope, user, actor.id, 'added');
+    const added = await repo.addAcquaintance(scope.tx, { draftId, actorId: actor.id, userId, now: scope.now });
+    if (added.outcome !== 'added') throw added.outcome === 'already_member' ? errors.alreadyCollaborator() : errors.userNotFound();
+    return recordJoin(scope, { id: userId, displayName: added.displayName }, actor.id, 'added');
   });
 }
 

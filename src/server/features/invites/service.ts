@@ -107,7 +107,7 @@ async function joinThrough(deps: InvitesDeps, { tx, afterCommit }: Unit, invite:
   assertEditable(draft);
   if (!(await repo.markAccepted(tx, invite.id, actor.id, now))) throw inviteUsed();
   const membershipChanges: string[] = [];
-  await joinDraft({ tx, draft, member: { role: 'collaborator' }, now, membershipChanges }, actor, actor.id, 'invite');
+  await joinDraft({ tx, draft, member: { role: 'collaborator' }, now, membershipChanges }, actor, actor.id);
   afterCommit(() => announceCommitted(deps, draft.id, draft.lastServerSeq, membershipChanges));
 }
 
