@@ -109,17 +109,37 @@ export async function register(deps: AuthDeps, input: RegisterBody, ctx: ClientC
   }
 }
 
-/** Signs in with email and password, under the brute-force protection. */
-export async function login(deps: AuthDeps, input: LoginBody, ctx: ClientContext): Promise<AuthResponse> {
-  await deps.throttle.guard('login', ctx.ip, input.email);
-  await deps.throttle.assertLoginAllowed(ctx.ip, input.email);
+/**
+ * What a login request may show to prove it comes from a device already signed in to the account: the
+ * web app's refresh cookie (sent with every `/v1/auth` request) or an API client's access token.
+ */
+export type SessionProof = { refreshToken?: string | undefined; principal?: AuthUser | null };
+
+/** The live session the proof stands for, looked up the same way whatever email is being tried. */
+async function provenSession(deps: AuthDeps, proof: SessionProof, now: Date): Promise<{ userId: string; sessionId: string } | null> {
+  if (proof.principal) return { userId: proof.principal.id, sessionId: proof.principal.sessionId };
+  if (!proof.refreshToken) return null;
+  const found = await repo.findRefreshToken(deps.db, hashToken(proof.refreshToken));
+  if (!found || found.token.rotatedAt || found.session.revokedAt || found.session.expiresAt <= now) return null;
+  return { userId: found.session.userId, sessionId: found.session.id };
+}
+
+/**
+ * Signs in with email and password, under the brute-force protection. A device that proves a live
+ * session of this very account is judged on its own failures only, so no attacker can lock it out.
+ */
+export async function login(deps: AuthDeps, input: LoginBody, ctx: ClientContext, proof: SessionProof = {}): Promise<AuthResponse> {
+  const held = await provenSession(deps, proof, deps.clock.now());
   const user = await findUserByEmail(deps.db, input.email);
+  const source = { ip: ctx.ip, sessionId: held && user && held.userId === user.id ? held.sessionId : null };
+  await deps.throttle.guard('login', ctx.ip, input.email, { sessionHolder: source.sessionId !== null });
+  await deps.throttle.assertLoginAllowed(input.email, source);
   const ok = await deps.passwords.verify(user?.passwordHash ?? null, input.password);
   if (!user || !ok) {
-    await deps.throttle.recordLoginFailure(ctx.ip, input.email);
+    await deps.throttle.recordLoginFailure(input.email, source);
     throw errors.invalidCredentials();
   }
-  await deps.throttle.recordLoginSuccess(input.email);
+  await deps.throttle.recordLoginSuccess(input.email, source);
   return deps.db.transaction((tx) => openSession(deps, tx, user, ctx, input.device));
 }
 
@@ -250,5 +270,5 @@ export async function confirmPasswordReset(deps: AuthDeps, input: { token: strin
     return updateUser(tx, userId, { passwordHash }, now);
   });
   if (!user) throw errors.invalidResetToken();
-  await deps.throttle.unlock(user.email);
+  await deps.throttle.clearAccount(user.email);
 }
