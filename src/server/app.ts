@@ -25,6 +25,7 @@ import { liveRoutes } from './features/live/routes.js';
 import { meRoutes } from './features/users/routes.js';
 import { AccessTokens } from './platform/access-tokens.js';
 import { authPlugin } from './platform/auth.js';
+import { BackgroundTasks } from './platform/background-tasks.js';
 import { MemoryBus, type Bus } from './platform/bus.js';
 import type { Clock } from './platform/clock.js';
 import { apiNotFound, errorHandlerPlugin } from './platform/errors.js';
@@ -37,6 +38,13 @@ import { AccessLogController, Metrics, observabilityPlugin, requestIdFor } from 
 import type { SigningKeys } from './platform/signing-keys.js';
 
 /** Everything the app needs from outside; tests pass their own clock, stores and log sink. */
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Work that runs after a response (reset mails); closing the app waits for it. */
+    backgroundTasks: BackgroundTasks;
+  }
+}
+
 export type AppDeps = {
   config: Config;
   database: Database;
@@ -109,6 +117,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authPlugin, { tokens, loadPrincipal: principals.loader });
   await app.register(idempotencyPlugin, { db: database.db, clock });
 
+  const tasks = new BackgroundTasks(app.log);
+  app.decorate('backgroundTasks', tasks);
+  app.addHook('onClose', () => tasks.idle());
+
   const limiter = new RateLimiter(deps.limits, config.rateLimitsEnabled);
   await app.register(healthRoutes, {
     deps: { database, redis: deps.redis, isShuttingDown },
@@ -122,6 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       passwords: deps.passwords,
       mailer: deps.mailer ?? new OutboxMailer(database.db, clock, app.log),
       throttle: new AuthThrottle(limiter, clock),
+      tasks,
       settings: { adminEmails: config.adminEmails, refreshTokenTtlDays: config.refreshTokenTtlDays, publicUrl: config.publicUrl },
     },
   });

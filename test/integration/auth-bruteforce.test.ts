@@ -148,6 +148,7 @@ describe('failed-login protection (always on)', () => {
     const account = await registerUser(t.app);
     await failTimes(account.email, 10);
     await call(t.app, 'POST', '/v1/auth/password-reset/request', { body: { email: account.email } });
+    await t.app.backgroundTasks.idle();
     const mail = await t.database.db.query.mailOutbox.findFirst();
     const token = /#token=([\w-]+)/.exec(mail!.bodyText)![1];
     await call(t.app, 'POST', '/v1/auth/password-reset/confirm', { body: { token, newPassword: 'a safer phrase for me' } });

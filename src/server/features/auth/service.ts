@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { UserRow } from '../../db/schema/index.js';
 import type { AccessTokens } from '../../platform/access-tokens.js';
+import type { BackgroundTasks } from '../../platform/background-tasks.js';
 import type { AuthUser } from '../../platform/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { ValidationError } from '../../platform/errors.js';
@@ -29,6 +30,7 @@ export type AuthDeps = {
   passwords: PasswordHasher;
   mailer: Mailer;
   throttle: AuthThrottle;
+  tasks: BackgroundTasks;
   settings: { adminEmails: readonly string[]; refreshTokenTtlDays: number; publicUrl: string };
 };
 
@@ -230,31 +232,34 @@ export async function changePassword(
   });
 }
 
-/** Mails a one-time reset link when the account exists; answers the same either way. */
+/**
+ * Accepts a reset request and hands the mail over to run after the answer: the request does the same
+ * work whether or not the account exists, so neither its answer nor its timing tells which.
+ */
 export async function requestPasswordReset(deps: AuthDeps, email: string, ctx: ClientContext): Promise<void> {
   await deps.throttle.guard('reset', ctx.ip, email);
+  deps.tasks.run('password_reset_mail', () => mailResetLink(deps, email));
+}
+
+/** Mails a one-time reset link when the account exists. */
+async function mailResetLink(deps: AuthDeps, email: string): Promise<void> {
   const user = await findUserByEmail(deps.db, email);
   if (!user) return;
   const token = randomToken(32);
   const now = deps.clock.now();
+  await repo.insertResetToken(deps.db, {
+    id: uuidv7(),
+    userId: user.id,
+    tokenHash: hashToken(token),
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + RESET_TOKEN_TTL_MS),
+  });
   const link = `${deps.settings.publicUrl}/reset-password#token=${token}`;
-  await deps.db.transaction(async (tx) => {
-    await repo.insertResetToken(tx, {
-      id: uuidv7(),
-      userId: user.id,
-      tokenHash: hashToken(token),
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + RESET_TOKEN_TTL_MS),
-    });
-    await deps.mailer.send(
-      {
-        to: user.email,
-        template: 'password_reset',
-        subject: 'Reset your OneRing password',
-        text: `Someone asked to reset the password of your OneRing account.\n\nTo choose a new one, open this link within an hour:\n${link}\n\nIf it was not you, ignore this mail; nothing changes.`,
-      },
-      tx,
-    );
+  await deps.mailer.send({
+    to: user.email,
+    template: 'password_reset',
+    subject: 'Reset your OneRing password',
+    text: `Someone asked to reset the password of your OneRing account.\n\nTo choose a new one, open this link within an hour:\n${link}\n\nIf it was not you, ignore this mail; nothing changes.`,
   });
 }
 
