@@ -146,8 +146,17 @@ export async function login(deps: AuthDeps, input: LoginBody, ctx: ClientContext
 }
 
 /**
- * Trades a refresh token for a new pair. A rotated-out token seen again within the leeway is a race
- * between two tabs (stale, nothing revoked); later it means the token leaked, so the session ends.
+ * Whether a request comes from where the session was last refreshed: the same user agent or the same IP.
+ * Two tabs racing share both; a phone switching networks mid-race keeps its user agent.
+ */
+function sameClientAsRotation(session: { ip: string | null; userAgent: string | null }, ctx: ClientContext): boolean {
+  return session.ip === ctx.ip || session.userAgent === (ctx.userAgent?.slice(0, 512) ?? null);
+}
+
+/**
+ * Trades a refresh token for a new pair. A rotated-out token seen again within the leeway, from the
+ * client that rotated it, is a race between two tabs (stale, nothing revoked); from elsewhere, or later,
+ * it means the token leaked, so the session ends. Each rotation records its client on the session.
  */
 export async function refresh(deps: AuthDeps, refreshToken: string, ctx: ClientContext): Promise<AuthResponse> {
   const now = deps.clock.now();
@@ -156,7 +165,8 @@ export async function refresh(deps: AuthDeps, refreshToken: string, ctx: ClientC
   const { token, session } = found;
   if (session.revokedAt || session.expiresAt <= now) throw errors.sessionEnded();
   if (token.rotatedAt) {
-    if (now.getTime() - token.rotatedAt.getTime() <= errors.REFRESH_REUSE_LEEWAY_MS) throw errors.refreshTokenStale();
+    const withinLeeway = now.getTime() - token.rotatedAt.getTime() <= errors.REFRESH_REUSE_LEEWAY_MS;
+    if (withinLeeway && sameClientAsRotation(session, ctx)) throw errors.refreshTokenStale();
     await repo.revokeSession(deps.db, session.userId, session.id, 'refresh_token_reused', now);
     throw errors.refreshTokenReused();
   }
