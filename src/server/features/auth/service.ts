@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthResponse, LoginBody, RegisterBody, SessionPage } from '../../../contract/auth.js';
 import { checkDisplayName } from '../../../contract/display-name.js';
+import { judgePassword } from '../../../contract/password-strength.js';
 import type { Db } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { UserRow } from '../../db/schema/index.js';
@@ -13,7 +14,6 @@ import type { Mailer } from '../../platform/mailer.js';
 import { findUserByEmail, findUserById, insertUser, updateUser } from '../users/repo.js';
 import { presentSelf } from '../users/present.js';
 import * as errors from './errors.js';
-import { passwordProblem } from './password-policy.js';
 import type { PasswordHasher } from './passwords.js';
 import { decodeCursor, pageOf } from '../../platform/cursor.js';
 import { presentSession } from './present.js';
@@ -38,9 +38,10 @@ export type AuthDeps = {
 export type ClientContext = { ip: string; userAgent: string | null };
 export type Device = { name?: string | undefined; platform?: string | undefined };
 
-function assertAcceptablePassword(password: string, field: string): void {
-  const problem = passwordProblem(password);
-  if (problem) throw errors.weakPassword(field, problem);
+/** Refuses a guessable new password; the account's own email and name count as guessable. */
+function assertAcceptablePassword(password: string, field: string, account: { email: string; displayName?: string | null }): void {
+  const verdict = judgePassword(password, account);
+  if (!verdict.ok) throw errors.weakPassword(field, verdict.message);
 }
 
 function sessionExpiry(deps: AuthDeps, now: Date): Date {
@@ -90,13 +91,13 @@ async function openSession(deps: AuthDeps, db: Db, user: UserRow, ctx: ClientCon
 /** Creates an account and signs it in; emails in ADMIN_EMAILS become admins. */
 export async function register(deps: AuthDeps, input: RegisterBody, ctx: ClientContext): Promise<AuthResponse> {
   await deps.throttle.guard('register', ctx.ip, input.email);
-  assertAcceptablePassword(input.password, 'body.password');
   let displayName: string | null = null;
   if (input.displayName !== undefined) {
     const checked = checkDisplayName(input.displayName);
     if (!checked.ok) throw new ValidationError([{ path: 'body.displayName', message: checked.message }]);
     displayName = checked.value;
   }
+  assertAcceptablePassword(input.password, 'body.password', { email: input.email, displayName });
   const passwordHash = await deps.passwords.hash(input.password);
   const now = deps.clock.now();
   const role = deps.settings.adminEmails.includes(input.email.toLowerCase()) ? 'admin' : 'user';
@@ -233,7 +234,7 @@ export async function changePassword(
   if (!user || !(await deps.passwords.verify(user.passwordHash, input.currentPassword))) {
     throw errors.currentPasswordIncorrect();
   }
-  assertAcceptablePassword(input.newPassword, 'body.newPassword');
+  assertAcceptablePassword(input.newPassword, 'body.newPassword', user);
   const passwordHash = await deps.passwords.hash(input.newPassword);
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {
@@ -273,16 +274,21 @@ async function mailResetLink(deps: AuthDeps, email: string): Promise<void> {
   });
 }
 
-/** Sets a new password from a reset token; every session ends and a login lock is lifted. */
+/**
+ * Sets a new password from a reset token; every session ends and the login protection is lifted. The
+ * password is judged against the account's own email and name inside the transaction that consumed the
+ * token, so a refusal rolls the consumption back and the link stays usable.
+ */
 export async function confirmPasswordReset(deps: AuthDeps, input: { token: string; newPassword: string }): Promise<void> {
-  assertAcceptablePassword(input.newPassword, 'body.newPassword');
   const passwordHash = await deps.passwords.hash(input.newPassword);
   const now = deps.clock.now();
   const user = await deps.db.transaction(async (tx) => {
     const userId = await repo.consumeResetToken(tx, hashToken(input.token), now);
-    if (!userId) return null;
-    await repo.revokeSessionsOf(tx, userId, 'password_reset', now);
-    return updateUser(tx, userId, { passwordHash }, now);
+    const owner = userId ? await findUserById(tx, userId) : undefined;
+    if (!owner) return null;
+    assertAcceptablePassword(input.newPassword, 'body.newPassword', owner);
+    await repo.revokeSessionsOf(tx, owner.id, 'password_reset', now);
+    return updateUser(tx, owner.id, { passwordHash }, now);
   });
   if (!user) throw errors.invalidResetToken();
   await deps.throttle.clearAccount(user.email);
