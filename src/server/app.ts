@@ -33,7 +33,8 @@ import { idempotencyPlugin } from './platform/idempotency.js';
 import { PRINCIPAL_CHANNEL, PrincipalCache } from './platform/principal-cache.js';
 import { RateLimiter, type LimitStore } from './platform/limits.js';
 import { securityHeadersPlugin } from './platform/security-headers.js';
-import { OutboxMailer, type Mailer } from './platform/mailer.js';
+import { DEV_MAILBOX_PATH, devMailboxRoutes } from './platform/dev-mailbox.js';
+import { OutboxMailer, SmtpMailer, type Mailer } from './platform/mailer.js';
 import { AccessLogController, Metrics, observabilityPlugin, requestIdFor } from './platform/observability.js';
 import type { SigningKeys } from './platform/signing-keys.js';
 
@@ -66,7 +67,7 @@ export type AppDeps = {
   isShuttingDown?: () => boolean;
 };
 
-const API_PREFIXES = ['/v1/', '/healthz', '/readyz', '/metrics', '/openapi.json', '/docs'];
+const API_PREFIXES = ['/v1/', '/healthz', '/readyz', '/metrics', '/openapi.json', '/docs', DEV_MAILBOX_PATH];
 
 /** The composition root: platform plugins first, then each feature, then the web app. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -121,6 +122,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('backgroundTasks', tasks);
   app.addHook('onClose', () => tasks.idle());
 
+  const mailer: Mailer =
+    deps.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.mailFrom, app.log) : new OutboxMailer(database.db, clock, app.log));
+  app.addHook('onClose', async () => mailer.close?.());
+  if (config.nodeEnv !== 'production' && !config.smtpUrl) await app.register(devMailboxRoutes, { db: database.db });
+
   const limiter = new RateLimiter(deps.limits, config.rateLimitsEnabled);
   await app.register(healthRoutes, {
     deps: { database, redis: deps.redis, isShuttingDown },
@@ -132,7 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       clock,
       tokens,
       passwords: deps.passwords,
-      mailer: deps.mailer ?? new OutboxMailer(database.db, clock, app.log),
+      mailer,
       throttle: new AuthThrottle(limiter, clock),
       tasks,
       settings: { adminEmails: config.adminEmails, refreshTokenTtlDays: config.refreshTokenTtlDays, publicUrl: config.publicUrl },
