@@ -30,8 +30,11 @@ export function usePasswordVerdict(password: string, owner: PasswordOwner): Pass
   );
 }
 
-/** The hint under a new-password field: the static advice, then the live verdict once it can be judged. */
-export function passwordHint(verdict: PasswordVerdict | null, fallback: string): string {
-  if (!verdict) return fallback;
+/**
+ * The hint under a new-password field: the static advice, then the live verdict once it can be judged —
+ * unless the server's refusal, shown as the field's error, already says the same.
+ */
+export function passwordHint(verdict: PasswordVerdict | null, fallback: string, error?: string): string {
+  if (!verdict || (!verdict.ok && verdict.message === error)) return fallback;
   return verdict.ok ? 'Strong enough.' : verdict.message;
 }

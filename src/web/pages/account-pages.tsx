@@ -62,7 +62,7 @@ export function AccountPage() {
             type="password"
             autoComplete="new-password"
             minLength={PASSWORD_MIN_LENGTH}
-            hint={`${passwordHint(verdict, `At least ${PASSWORD_MIN_LENGTH} characters.`)} Changing it signs out your other devices.`}
+            hint={`${passwordHint(verdict, `At least ${PASSWORD_MIN_LENGTH} characters.`, fieldError(password.error, 'newPassword'))} Changing it signs out your other devices.`}
             value={newPassword}
             onChange={(e) => setNewPassword(e.target.value)}
             error={fieldError(password.error, 'newPassword')}

@@ -54,7 +54,7 @@ export function SignupPage() {
           autoComplete="new-password"
           required
           minLength={PASSWORD_MIN_LENGTH}
-          hint={passwordHint(verdict, `At least ${PASSWORD_MIN_LENGTH} characters; a short phrase works well.`)}
+          hint={passwordHint(verdict, `At least ${PASSWORD_MIN_LENGTH} characters; a short phrase works well.`, fieldError(error, 'password'))}
           value={password}
           onChange={(e) => setPassword(e.target.value)}
           error={fieldError(error, 'password')}
@@ -153,7 +153,7 @@ export function ResetConfirmPage({ token }: { token: string }) {
             autoComplete="new-password"
             required
             minLength={PASSWORD_MIN_LENGTH}
-            hint={passwordHint(verdict, `At least ${PASSWORD_MIN_LENGTH} characters; a short phrase works well.`)}
+            hint={passwordHint(verdict, `At least ${PASSWORD_MIN_LENGTH} characters; a short phrase works well.`, fieldError(error, 'newPassword'))}
             value={password}
             onChange={(e) => setPassword(e.target.value)}
             error={fieldError(error, 'newPassword')}
