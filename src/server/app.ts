@@ -25,6 +25,7 @@ import { liveRoutes } from './features/live/routes.js';
 import { meRoutes } from './features/users/routes.js';
 import { AccessTokens } from './platform/access-tokens.js';
 import { authPlugin } from './platform/auth.js';
+import { BackgroundTasks } from './platform/background-tasks.js';
 import { MemoryBus, type Bus } from './platform/bus.js';
 import type { Clock } from './platform/clock.js';
 import { apiNotFound, errorHandlerPlugin, handleClientError, handleError, shuttingDownPlugin } from './platform/errors.js';
@@ -33,11 +34,19 @@ import { PRINCIPAL_CHANNEL, PrincipalCache } from './platform/principal-cache.js
 import { RateLimiter, type LimitStore } from './platform/limits.js';
 import { securityHeadersPlugin } from './platform/security-headers.js';
 import { textInputPlugin, unsupportedCharset } from './platform/text-input.js';
-import { OutboxMailer, type Mailer } from './platform/mailer.js';
+import { DEV_MAILBOX_PATH, devMailboxRoutes } from './platform/dev-mailbox.js';
+import { OutboxMailer, SmtpMailer, type Mailer } from './platform/mailer.js';
 import { AccessLogController, Metrics, observabilityPlugin, requestIdFor } from './platform/observability.js';
 import type { SigningKeys } from './platform/signing-keys.js';
 
 /** Everything the app needs from outside; tests pass their own clock, stores and log sink. */
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Work that runs after a response (reset mails); closing the app waits for it. */
+    backgroundTasks: BackgroundTasks;
+  }
+}
+
 export type AppDeps = {
   config: Config;
   database: Database;
@@ -59,7 +68,7 @@ export type AppDeps = {
   isShuttingDown?: () => boolean;
 };
 
-const API_PREFIXES = ['/v1/', '/healthz', '/readyz', '/metrics', '/openapi.json', '/docs'];
+const API_PREFIXES = ['/v1/', '/healthz', '/readyz', '/metrics', '/openapi.json', '/docs', DEV_MAILBOX_PATH];
 
 /** The composition root: platform plugins first, then each feature, then the web app. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -118,6 +127,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authPlugin, { tokens, loadPrincipal: principals.loader });
   await app.register(idempotencyPlugin, { db: database.db, clock, crashAfterCommitKey: config.crashAfterCommitKey });
 
+  const tasks = new BackgroundTasks(app.log);
+  app.decorate('backgroundTasks', tasks);
+  app.addHook('onClose', () => tasks.idle());
+
+  const mailer: Mailer =
+    deps.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.mailFrom, app.log) : new OutboxMailer(database.db, clock, app.log));
+  app.addHook('onClose', async () => mailer.close?.());
+  if (config.nodeEnv !== 'production' && !config.smtpUrl) await app.register(devMailboxRoutes, { db: database.db });
+
   const limiter = new RateLimiter(deps.limits, config.rateLimitsEnabled);
   await app.register(healthRoutes, {
     deps: { database, redis: deps.redis, isListening: () => principalChannel.listening },
@@ -129,8 +147,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       clock,
       tokens,
       passwords: deps.passwords,
-      mailer: deps.mailer ?? new OutboxMailer(database.db, clock, app.log),
+      mailer,
       throttle: new AuthThrottle(limiter, clock),
+      tasks,
       settings: { adminEmails: config.adminEmails, refreshTokenTtlDays: config.refreshTokenTtlDays, publicUrl: config.publicUrl },
     },
   });

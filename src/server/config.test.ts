@@ -27,6 +27,15 @@ describe('loadConfig', () => {
     expect(config.cookieSecure).toBe(false);
   });
 
+  it('reads the mail settings: SMTP_URL must be smtp(s), MAIL_FROM defaults to the public host', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://ring.example.com/' })).toMatchObject({ smtpUrl: undefined, mailFrom: 'OneRing <no-reply@ring.example.com>' });
+    expect(loadConfig({ SMTP_URL: 'smtps://u:p@smtp.example.com:465', MAIL_FROM: 'Rings <r@example.com>' })).toMatchObject({
+      smtpUrl: 'smtps://u:p@smtp.example.com:465',
+      mailFrom: 'Rings <r@example.com>',
+    });
+    expect(() => loadConfig({ SMTP_URL: 'http://smtp.example.com' })).toThrow(/SMTP_URL/);
+  });
+
   it('lists every bad variable in one readable error', () => {
     const load = () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://nope', RATE_LIMITS: 'maybe' });
     expect(load).toThrow(ConfigError);

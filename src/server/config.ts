@@ -79,6 +79,11 @@ const EnvSchema = z.object({
   ADMIN_EMAILS: emailList,
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).optional(),
   METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
   LIVE_MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(20),
   LIVE_MAX_SOCKETS_PER_IP: z.coerce.number().int().min(1).default(100),
@@ -105,6 +110,9 @@ export type Config = {
   adminEmails: string[];
   bodyLimitBytes: number;
   shutdownTimeoutMs: number;
+  /** Mail goes through this SMTP server; without it, to the outbox table (and /dev/mailbox outside production). */
+  smtpUrl: string | undefined;
+  mailFrom: string;
   /** Bearer token `/metrics` asks for; open without one (outside production only). */
   metricsToken: string | undefined;
   liveMaxSocketsPerUser: number;
@@ -150,11 +158,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ].filter((p) => p !== false);
     if (missing.length > 0) throw new ConfigError(missing);
   }
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
     nodeEnv: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    publicUrl,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
@@ -169,6 +178,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminEmails: e.ADMIN_EMAILS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? `OneRing <no-reply@${new URL(publicUrl).hostname}>`,
     metricsToken: e.METRICS_TOKEN,
     liveMaxSocketsPerUser: e.LIVE_MAX_SOCKETS_PER_USER,
     liveMaxSocketsPerIp: e.LIVE_MAX_SOCKETS_PER_IP,

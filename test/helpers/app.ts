@@ -11,6 +11,7 @@ import type { PresenceStore } from '../../src/server/features/live/presence.js';
 import type { Bus } from '../../src/server/platform/bus.js';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import { MemoryLimitStore, RedisLimitStore, type LimitStore } from '../../src/server/platform/limits.js';
+import type { Mailer } from '../../src/server/platform/mailer.js';
 import { createLogger } from '../../src/server/platform/observability.js';
 import { generateSigningKeys, type SigningKeys } from '../../src/server/platform/signing-keys.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -40,6 +41,8 @@ export type AppOptions = {
   bus?: Bus;
   live?: Partial<LiveLimits>;
   presence?: PresenceStore;
+  /** Where mail goes; the outbox table when not given. */
+  mailer?: Mailer;
 };
 
 export type TestApp = { app: FastifyInstance; clock: ManualClock; logs: LogSink; limits: LimitStore };
@@ -100,6 +103,7 @@ export function useTestApp(defaults: AppOptions = {}) {
         ...(options.bus ? { bus: options.bus } : {}),
         ...(options.live ? { live: options.live } : {}),
         ...(options.presence ? { presence: options.presence } : {}),
+        ...(options.mailer ? { mailer: options.mailer } : {}),
       });
       (options.extend ?? defaults.extend)?.(app);
       await app.ready();

@@ -46,6 +46,17 @@ describe('registration', () => {
     ]);
   });
 
+  it('refuses an easily guessed password with zxcvbn’s reasons, and the email as a password', async () => {
+    const guessable = await call(t.app, 'POST', '/v1/auth/register', { body: { email: uniqueEmail(), password: 'password123' } });
+    const body = expectProblem(guessable, 400, 'validation_failed');
+    expect(body.errors).toEqual([{ path: 'body.password', message: 'This is a commonly used password. Add more words that are less common.' }]);
+    expect(body.detail).toBe('This is a commonly used password. Add more words that are less common.');
+    const email = uniqueEmail('samwise.gamgee');
+    const ownEmail = await call(t.app, 'POST', '/v1/auth/register', { body: { email, password: email } });
+    expect(expectProblem(ownEmail, 400, 'validation_failed').errors).toEqual([{ path: 'body.password', message: expect.any(String) }]);
+    expect((await call(t.app, 'POST', '/v1/auth/register', { body: { email: uniqueEmail(), password: 'copper kettle on a quiet hill' } })).statusCode).toBe(201);
+  });
+
   it('lists every bad field at once', async () => {
     const res = await call(t.app, 'POST', '/v1/auth/register', { body: { email: 'not-an-email', password: 1, extra: true } });
     const paths = (expectProblem(res, 400, 'validation_failed').errors as Array<{ path: string }>).map((e) => e.path);

@@ -1,46 +1,140 @@
+import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { createPasswordHasher, type PasswordHasher } from '../../src/server/features/auth/passwords.js';
-import { call, expectProblem, login, registerUser, uniqueEmail } from '../helpers/api.js';
+import { bearer, call, expectProblem, login, registerUser, uniqueEmail, type Account } from '../helpers/api.js';
 import { useTestApp } from '../helpers/app.js';
 
 const t = useTestApp();
-const MINUTE = 60_000;
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const ATTACKER = '203.0.113.66';
+const OWNER_HOME = '198.51.100.20';
 
-async function failTimes(email: string, n: number, ip = '198.51.100.7') {
+function retryAfter(res: LightMyRequestResponse): number {
+  return Number(res.headers['retry-after']);
+}
+
+/** Fails `n` sign-ins from one IP, waiting out each slow-down the way a patient attacker would. */
+async function failTimes(email: string, n: number, ip = ATTACKER) {
   for (let i = 0; i < n; i++) {
-    expectProblem(await login(t.app, email, `wrong password ${i}`, { ip }), 401, 'invalid_credentials');
+    let res = await login(t.app, email, `wrong password ${i}`, { ip });
+    if (res.statusCode === 429 && res.json().code === 'login_slowed') {
+      t.clock.advance(retryAfter(res) * SECOND);
+      res = await login(t.app, email, `wrong password ${i}`, { ip });
+    }
+    expectProblem(res, 401, 'invalid_credentials');
   }
 }
 
+/** A login sent by a device that holds a session: the web app's refresh cookie, or an API client's bearer token. */
+function loginFromDevice(account: Account, proof: 'cookie' | 'bearer', password = account.password, ip = ATTACKER) {
+  return call(t.app, 'POST', '/v1/auth/login', {
+    body: { email: account.email, password },
+    ip,
+    headers: proof === 'cookie' ? { cookie: `onering_rt=${account.refreshToken}` } : bearer(account.accessToken),
+  });
+}
+
 describe('failed-login protection (always on)', () => {
-  it('locks an account after 5 failures, even for the right password, then lets it in after 15 minutes', async () => {
+  it('blocks the attacker’s IP for that account after 10 failures, even with the right password', async () => {
+    const account = await registerUser(t.app);
+    await failTimes(account.email, 10);
+    const blocked = await login(t.app, account.email, account.password, { ip: ATTACKER });
+    expectProblem(blocked, 429, 'too_many_attempts');
+    expect(retryAfter(blocked)).toBe(60 * 60);
+    t.clock.advance(10 * MINUTE);
+    expect(retryAfter(await login(t.app, account.email, account.password, { ip: ATTACKER }))).toBe(50 * 60);
+    t.clock.advance(50 * MINUTE);
+    expect((await login(t.app, account.email, account.password, { ip: ATTACKER })).statusCode).toBe(200);
+  });
+
+  it('lets the owner in from another network after the attacker’s failures, with at most a short wait', async () => {
+    const account = await registerUser(t.app);
+    await failTimes(account.email, 10);
+    const slowed = expectProblem(await login(t.app, account.email, account.password, { ip: OWNER_HOME }), 429, 'login_slowed');
+    expect(slowed.retryAfterSeconds).toBeGreaterThan(0);
+    expect(slowed.retryAfterSeconds).toBeLessThanOrEqual(5 * 60);
+    t.clock.advance(Number(slowed.retryAfterSeconds) * SECOND);
+    expect((await login(t.app, account.email, account.password, { ip: OWNER_HOME })).statusCode).toBe(200);
+    expect((await login(t.app, account.email, account.password, { ip: '198.51.100.21' })).statusCode).toBe(200);
+    expectProblem(await login(t.app, account.email, account.password, { ip: ATTACKER }), 429, 'too_many_attempts');
+  });
+
+  it('slows the account across IPs with a growing, capped delay instead of locking it', async () => {
+    const account = await registerUser(t.app);
+    for (let i = 0; i < 5; i++) await failTimes(account.email, 1, `192.0.2.${i}`);
+    const waits: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      const early = await login(t.app, account.email, 'another guess here', { ip: `192.0.2.${100 + i}` });
+      expectProblem(early, 429, 'login_slowed');
+      waits.push(retryAfter(early));
+      t.clock.advance(retryAfter(early) * SECOND);
+      expectProblem(await login(t.app, account.email, 'another guess here', { ip: `192.0.2.${100 + i}` }), 401, 'invalid_credentials');
+    }
+    expect(waits).toEqual([2, 4, 8, 16, 32, 64, 128, 256, 300]);
+    const last = await login(t.app, account.email, account.password, { ip: OWNER_HOME });
+    expect(retryAfter(last)).toBe(300);
+    t.clock.advance(300 * SECOND);
+    expect((await login(t.app, account.email, account.password, { ip: OWNER_HOME })).statusCode).toBe(200);
+  });
+
+  it('lets only one attempt through when the delay passes, however many arrive at once', async () => {
     const account = await registerUser(t.app);
     await failTimes(account.email, 5);
-    const locked = await login(t.app, account.email, account.password);
-    expectProblem(locked, 429, 'account_locked');
-    expect(Number(locked.headers['retry-after'])).toBe(15 * 60);
-    t.clock.advance(10 * MINUTE);
-    expect(Number((await login(t.app, account.email, account.password)).headers['retry-after'])).toBe(5 * 60);
-    t.clock.advance(5 * MINUTE);
-    expect((await login(t.app, account.email, account.password)).statusCode).toBe(200);
+    t.clock.advance(2 * SECOND);
+    const burst = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => login(t.app, account.email, `burst guess ${i}`, { ip: `192.0.2.${200 + i}` })),
+    );
+    expect(burst.map((r) => r.statusCode).sort()).toEqual([401, 429, 429, 429, 429, 429]);
+  });
+
+  it('never slows or blocks a device that already holds a session of the account', async () => {
+    const account = await registerUser(t.app);
+    await failTimes(account.email, 10);
+    expect((await loginFromDevice(account, 'cookie')).statusCode).toBe(200);
+    expect((await loginFromDevice(account, 'bearer')).statusCode).toBe(200);
+    expect((await loginFromDevice(account, 'cookie', account.password, OWNER_HOME)).statusCode).toBe(200);
+  });
+
+  it('does not count the attacker’s failures against the session holder, but does limit its own guesses', async () => {
+    const account = await registerUser(t.app);
+    await failTimes(account.email, 10);
+    for (let i = 0; i < 10; i++) expectProblem(await loginFromDevice(account, 'cookie', `wrong guess ${i}`), 401, 'invalid_credentials');
+    expectProblem(await loginFromDevice(account, 'cookie'), 429, 'too_many_attempts');
+  });
+
+  it('gives no pass to a session of another account, or to a session that has ended', async () => {
+    const account = await registerUser(t.app);
+    const stranger = await registerUser(t.app);
+    await failTimes(account.email, 10);
+    const foreign = { ...stranger, email: account.email, password: account.password };
+    expectProblem(await loginFromDevice(foreign, 'cookie'), 429, 'too_many_attempts');
+    expectProblem(await loginFromDevice(foreign, 'bearer'), 429, 'too_many_attempts');
+    expect((await call(t.app, 'POST', '/v1/auth/logout', { token: account.accessToken })).statusCode).toBe(204);
+    expectProblem(await loginFromDevice(account, 'cookie'), 429, 'too_many_attempts');
   });
 
   it('treats an unknown email exactly like a known one', async () => {
     const account = await registerUser(t.app);
     const ghost = uniqueEmail('ghost');
-    await failTimes(account.email, 5);
-    await failTimes(ghost, 5);
-    const known = expectProblem(await login(t.app, account.email, 'whatever it is'), 429, 'account_locked');
-    const unknown = expectProblem(await login(t.app, ghost, 'whatever it is'), 429, 'account_locked');
+    for (let i = 0; i < 10; i++) {
+      await failTimes(account.email, 1);
+      await failTimes(ghost, 1);
+    }
+    const known = expectProblem(await login(t.app, account.email, 'whatever it is', { ip: ATTACKER }), 429, 'too_many_attempts');
+    const unknown = expectProblem(await login(t.app, ghost, 'whatever it is', { ip: ATTACKER }), 429, 'too_many_attempts');
     expect({ ...known, requestId: null }).toEqual({ ...unknown, requestId: null });
+    const slowedKnown = expectProblem(await login(t.app, account.email, 'whatever it is', { ip: OWNER_HOME }), 429, 'login_slowed');
+    const slowedUnknown = expectProblem(await login(t.app, ghost, 'whatever it is', { ip: OWNER_HOME }), 429, 'login_slowed');
+    expect({ ...slowedKnown, requestId: null }).toEqual({ ...slowedUnknown, requestId: null });
   });
 
   it('forgets failures after a successful sign-in', async () => {
     const account = await registerUser(t.app);
     await failTimes(account.email, 4);
-    expect((await login(t.app, account.email, account.password)).statusCode).toBe(200);
+    expect((await login(t.app, account.email, account.password, { ip: ATTACKER })).statusCode).toBe(200);
     await failTimes(account.email, 4);
-    expect((await login(t.app, account.email, account.password)).statusCode).toBe(200);
+    expect((await login(t.app, account.email, account.password, { ip: ATTACKER })).statusCode).toBe(200);
   });
 
   it('slows down one network that fails across many accounts', async () => {
@@ -50,14 +144,16 @@ describe('failed-login protection (always on)', () => {
     expect((await login(t.app, account.email, account.password, { ip: '192.0.2.51' })).statusCode).toBe(200);
   });
 
-  it('lifts a lock once the password is reset', async () => {
+  it('lifts the slow-down and every block of the account once the password is reset', async () => {
     const account = await registerUser(t.app);
-    await failTimes(account.email, 5);
+    await failTimes(account.email, 10);
     await call(t.app, 'POST', '/v1/auth/password-reset/request', { body: { email: account.email } });
+    await t.app.backgroundTasks.idle();
     const mail = await t.database.db.query.mailOutbox.findFirst();
     const token = /#token=([\w-]+)/.exec(mail!.bodyText)![1];
     await call(t.app, 'POST', '/v1/auth/password-reset/confirm', { body: { token, newPassword: 'a safer phrase for me' } });
-    expect((await login(t.app, account.email, 'a safer phrase for me')).statusCode).toBe(200);
+    expect((await login(t.app, account.email, 'a safer phrase for me', { ip: ATTACKER })).statusCode).toBe(200);
+    expect((await login(t.app, account.email, 'a safer phrase for me', { ip: OWNER_HOME })).statusCode).toBe(200);
   });
 
   it('does the same password work for unknown emails as for known ones', async () => {
@@ -91,13 +187,19 @@ describe('request rate limits (RATE_LIMITS=on)', () => {
     expect((await login(app, other.email, other.password, { ip: '192.0.2.2' })).statusCode).toBe(200);
   });
 
-  it('limits logins per account across IPs', async () => {
+  it('limits logins per account across IPs, except from a device that holds a session', async () => {
     const { app } = await t.build({ config: { rateLimitsEnabled: true } });
     const account = await registerUser(app);
     for (let i = 0; i < 10; i++) {
       expect((await login(app, account.email, account.password, { ip: `192.0.2.${i + 10}` })).statusCode).toBe(200);
     }
     expectProblem(await login(app, account.email, account.password, { ip: '192.0.2.99' }), 429, 'rate_limited');
+    const fromDevice = await call(app, 'POST', '/v1/auth/login', {
+      body: { email: account.email, password: account.password },
+      ip: '192.0.2.98',
+      headers: { cookie: `onering_rt=${account.refreshToken}` },
+    });
+    expect(fromDevice.statusCode).toBe(200);
   });
 
   it('limits registrations and reset requests per IP and per account', async () => {
@@ -116,10 +218,10 @@ describe('request rate limits (RATE_LIMITS=on)', () => {
     expect((await call(app, 'POST', '/v1/auth/password-reset/request', { body: { email: 'x@example.test' }, ip: '192.0.2.40' })).statusCode).toBe(202);
   });
 
-  it('RATE_LIMITS=off lifts request limits but keeps the lockout', async () => {
+  it('RATE_LIMITS=off lifts request limits but keeps the failed-login protection', async () => {
     const account = await registerUser(t.app);
     for (let i = 0; i < 40; i++) expect((await login(t.app, account.email, account.password, { ip: '192.0.2.4' })).statusCode).toBe(200);
-    await failTimes(account.email, 5, '192.0.2.4');
-    expectProblem(await login(t.app, account.email, account.password, { ip: '192.0.2.4' }), 429, 'account_locked');
+    await failTimes(account.email, 10, '192.0.2.4');
+    expectProblem(await login(t.app, account.email, account.password, { ip: '192.0.2.4' }), 429, 'too_many_attempts');
   });
 });

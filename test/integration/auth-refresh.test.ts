@@ -6,6 +6,12 @@ const t = useTestApp();
 
 const refresh = (refreshToken: string) => call(t.app, 'POST', '/v1/auth/refresh', { body: { refreshToken } });
 
+type Client = { ip: string; userAgent: string };
+const PHONE: Client = { ip: '198.51.100.7', userAgent: 'OneRing/2.1 (iPhone; iOS 19.1)' };
+const THIEF: Client = { ip: '203.0.113.66', userAgent: 'curl/8.11.0' };
+const refreshFrom = (refreshToken: string, from: Client) =>
+  call(t.app, 'POST', '/v1/auth/refresh', { body: { refreshToken }, ip: from.ip, headers: { 'user-agent': from.userAgent } });
+
 describe('refresh token rotation', () => {
   it('trades a refresh token for a new pair on the same session', async () => {
     const account = await registerUser(t.app);
@@ -38,6 +44,24 @@ describe('refresh token rotation', () => {
     t.clock.advance(10_000);
     expectProblem(await refresh(account.refreshToken), 401, 'refresh_token_stale');
     expect((await refresh(next.refreshToken)).statusCode).toBe(200);
+  });
+
+  it('treats a token replayed within 10 s from another user agent and IP than its rotation as reuse', async () => {
+    const account = await registerUser(t.app);
+    const next = (await refreshFrom(account.refreshToken, PHONE)).json();
+    t.clock.advance(5_000);
+    expectProblem(await refreshFrom(account.refreshToken, THIEF), 401, 'refresh_token_reused');
+    expectProblem(await refreshFrom(next.refreshToken, PHONE), 401, 'session_revoked');
+    expectProblem(await call(t.app, 'GET', '/v1/me', { token: next.accessToken }), 401, 'session_revoked');
+  });
+
+  it('keeps a replay within 10 s a harmless race when its user agent or its IP matches the rotation', async () => {
+    const account = await registerUser(t.app);
+    const next = (await refreshFrom(account.refreshToken, PHONE)).json();
+    t.clock.advance(5_000);
+    expectProblem(await refreshFrom(account.refreshToken, { ip: THIEF.ip, userAgent: PHONE.userAgent }), 401, 'refresh_token_stale');
+    expectProblem(await refreshFrom(account.refreshToken, { ip: PHONE.ip, userAgent: THIEF.userAgent }), 401, 'refresh_token_stale');
+    expect((await refreshFrom(next.refreshToken, PHONE)).statusCode).toBe(200);
   });
 
   it('revokes the whole session when a rotated-out token comes back later', async () => {

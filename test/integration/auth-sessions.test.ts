@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, expectProblem, GOOD_PASSWORD, login, registerUser } from '../helpers/api.js';
+import { call, expectProblem, GOOD_PASSWORD, login, registerUser, uniqueEmail } from '../helpers/api.js';
 import { useTestApp } from '../helpers/app.js';
 
 const t = useTestApp();
@@ -116,6 +116,15 @@ describe('password change', () => {
     expectProblem(await call(t.app, 'GET', '/v1/me', { token: phone.accessToken }), 401, 'session_revoked');
     expectProblem(await login(t.app, account.email, account.password), 401, 'invalid_credentials');
     expect((await login(t.app, account.email, 'a brand new secret phrase')).statusCode).toBe(200);
+  });
+
+  it('refuses a new password built from the account’s own email', async () => {
+    const account = await registerUser(t.app, { email: uniqueEmail('meriadoc.brandybuck') });
+    const res = await call(t.app, 'POST', '/v1/auth/password', {
+      token: account.accessToken,
+      body: { currentPassword: account.password, newPassword: account.email.split('@')[0]! },
+    });
+    expect(expectProblem(res, 400, 'validation_failed').errors).toEqual([{ path: 'body.newPassword', message: expect.any(String) }]);
   });
 
   it('refuses a wrong current password or a weak new one, changing nothing', async () => {

@@ -27,6 +27,7 @@ describe('nothing secret leaves', () => {
       body: { currentPassword: 'alice has a long password', newPassword: 'alice has a newer password' },
     }));
     await keep(call(t.app, 'POST', '/v1/auth/password-reset/request', { body: { email: bob.email } }));
+    await t.app.backgroundTasks.idle();
     const mail = (await t.database.db.select().from(mailOutbox))[0]!;
     const resetToken = /#token=([\w-]+)/.exec(mail.bodyText)![1]!;
     await keep(call(t.app, 'POST', '/v1/auth/password-reset/confirm', { body: { token: resetToken, newPassword: 'bob has a newer password' } }));

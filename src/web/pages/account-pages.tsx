@@ -6,6 +6,7 @@ import { PASSWORD_MIN_LENGTH } from '../../contract/constants.js';
 import { api } from '../api/client.js';
 import { useAuth } from '../auth/auth-context.js';
 import { Field, FormError, fieldError, Notice } from '../components/form.js';
+import { passwordHint, usePasswordVerdict } from '../components/password-strength.js';
 
 export function AccountPage() {
   const { state, setUser } = useAuth();
@@ -14,6 +15,7 @@ export function AccountPage() {
   const [currentPassword, setCurrentPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
 
+  const verdict = usePasswordVerdict(newPassword, { email: user?.email, displayName: user?.displayName });
   const rename = useMutation({ mutationFn: () => api.updateMe(displayName), onSuccess: (u) => setUser(u) });
   const password = useMutation({
     mutationFn: () => api.changePassword(currentPassword, newPassword),
@@ -60,7 +62,7 @@ export function AccountPage() {
             type="password"
             autoComplete="new-password"
             minLength={PASSWORD_MIN_LENGTH}
-            hint="Changing it signs out your other devices."
+            hint={`${passwordHint(verdict, `At least ${PASSWORD_MIN_LENGTH} characters.`, fieldError(password.error, 'newPassword'))} Changing it signs out your other devices.`}
             value={newPassword}
             onChange={(e) => setNewPassword(e.target.value)}
             error={fieldError(password.error, 'newPassword')}

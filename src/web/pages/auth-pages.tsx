@@ -4,6 +4,7 @@ import { PASSWORD_MIN_LENGTH } from '../../contract/constants.js';
 import { api } from '../api/client.js';
 import { useAuth } from '../auth/auth-context.js';
 import { Field, FormError, fieldError, Notice } from '../components/form.js';
+import { passwordHint, usePasswordVerdict } from '../components/password-strength.js';
 
 /** Only same-site paths are followed after sign-in, never another origin. */
 function safeNext(next: string | null): string {
@@ -36,6 +37,7 @@ export function SignupPage() {
   const [password, setPassword] = useState('');
   const [displayName, setDisplayName] = useState('');
   const next = safeNext(params.get('next'));
+  const verdict = usePasswordVerdict(password, { email, displayName });
   const { error, busy, onSubmit } = useSubmit(async () => {
     await api.register({ email, password, ...(displayName.trim() ? { displayName } : {}) });
     navigate(next);
@@ -52,7 +54,7 @@ export function SignupPage() {
           autoComplete="new-password"
           required
           minLength={PASSWORD_MIN_LENGTH}
-          hint={`At least ${PASSWORD_MIN_LENGTH} characters; a short phrase works well.`}
+          hint={passwordHint(verdict, `At least ${PASSWORD_MIN_LENGTH} characters; a short phrase works well.`, fieldError(error, 'password'))}
           value={password}
           onChange={(e) => setPassword(e.target.value)}
           error={fieldError(error, 'password')}
@@ -131,6 +133,7 @@ export function ResetRequestPage() {
 export function ResetConfirmPage({ token }: { token: string }) {
   const [password, setPassword] = useState('');
   const [done, setDone] = useState(false);
+  const verdict = usePasswordVerdict(password, {});
   const { error, busy, onSubmit } = useSubmit(async () => {
     await api.confirmReset(token, password);
     setDone(true);
@@ -144,7 +147,17 @@ export function ResetConfirmPage({ token }: { token: string }) {
         </Notice>
       ) : (
         <form onSubmit={onSubmit} noValidate>
-          <Field label="New password" type="password" autoComplete="new-password" required minLength={PASSWORD_MIN_LENGTH} value={password} onChange={(e) => setPassword(e.target.value)} error={fieldError(error, 'newPassword')} />
+          <Field
+            label="New password"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={PASSWORD_MIN_LENGTH}
+            hint={passwordHint(verdict, `At least ${PASSWORD_MIN_LENGTH} characters; a short phrase works well.`, fieldError(error, 'newPassword'))}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            error={fieldError(error, 'newPassword')}
+          />
           <FormError error={error} fields={['newPassword']} />
           <button type="submit" disabled={busy}>
             Set new password

@@ -61,8 +61,21 @@ export async function authRoutes(app: FastifyInstance, opts: { deps: auth.AuthDe
 
   r.post(
     '/v1/auth/login',
-    { schema: { tags, body: LoginBodySchema, response: { 200: AuthResponseSchema, ...problemResponses(400, 401, 429) } } },
-    async (request, reply) => withCookie(reply, await auth.login(deps, request.body, clientContext(request))),
+    {
+      schema: {
+        tags,
+        description:
+          'A device that already holds a session of the account (the refresh cookie, or a bearer access token) is never slowed or blocked by failures from elsewhere.',
+        body: LoginBodySchema,
+        response: { 200: AuthResponseSchema, ...problemResponses(400, 401, 429) },
+      },
+    },
+    async (request, reply) => {
+      // A stale or foreign bearer token is no reason to refuse a login: it just proves nothing.
+      const principal = await app.resolveUser(request).catch(() => null);
+      const proof = { refreshToken: request.cookies[REFRESH_COOKIE], principal };
+      return withCookie(reply, await auth.login(deps, request.body, clientContext(request), proof));
+    },
   );
 
   r.post(

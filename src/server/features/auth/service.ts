@@ -1,10 +1,12 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthResponse, LoginBody, RegisterBody, SessionPage } from '../../../contract/auth.js';
 import { checkDisplayName } from '../../../contract/display-name.js';
+import { judgePassword } from '../../../contract/password-strength.js';
 import type { Db } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { UserRow } from '../../db/schema/index.js';
 import type { AccessTokens } from '../../platform/access-tokens.js';
+import type { BackgroundTasks } from '../../platform/background-tasks.js';
 import type { AuthUser } from '../../platform/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { ValidationError } from '../../platform/errors.js';
@@ -13,7 +15,6 @@ import { autocommit, transaction, type Transact } from '../../platform/unit-of-w
 import { findUserByEmail, findUserById, insertUser, updateUser } from '../users/repo.js';
 import { presentSelf } from '../users/present.js';
 import * as errors from './errors.js';
-import { passwordProblem } from './password-policy.js';
 import type { PasswordHasher } from './passwords.js';
 import { decodeCursor, pageOf } from '../../platform/cursor.js';
 import { presentSession } from './present.js';
@@ -30,6 +31,7 @@ export type AuthDeps = {
   passwords: PasswordHasher;
   mailer: Mailer;
   throttle: AuthThrottle;
+  tasks: BackgroundTasks;
   settings: { adminEmails: readonly string[]; refreshTokenTtlDays: number; publicUrl: string };
   /** Runs a signed-in user's change when given (an Idempotency-Key's runner). */
   transact?: Transact;
@@ -39,9 +41,10 @@ export type AuthDeps = {
 export type ClientContext = { ip: string; userAgent: string | null };
 export type Device = { name?: string | undefined; platform?: string | undefined };
 
-function assertAcceptablePassword(password: string, field: string): void {
-  const problem = passwordProblem(password);
-  if (problem) throw errors.weakPassword(field, problem);
+/** Refuses a guessable new password; the account's own email and name count as guessable. */
+function assertAcceptablePassword(password: string, field: string, account: { email: string; displayName?: string | null }): void {
+  const verdict = judgePassword(password, account);
+  if (!verdict.ok) throw errors.weakPassword(field, verdict.message);
 }
 
 function sessionExpiry(deps: AuthDeps, now: Date): Date {
@@ -91,13 +94,13 @@ async function openSession(deps: AuthDeps, db: Db, user: UserRow, ctx: ClientCon
 /** Creates an account and signs it in; emails in ADMIN_EMAILS become admins. */
 export async function register(deps: AuthDeps, input: RegisterBody, ctx: ClientContext): Promise<AuthResponse> {
   await deps.throttle.guard('register', ctx.ip, input.email);
-  assertAcceptablePassword(input.password, 'body.password');
   let displayName: string | null = null;
   if (input.displayName !== undefined) {
     const checked = checkDisplayName(input.displayName);
     if (!checked.ok) throw new ValidationError([{ path: 'body.displayName', message: checked.message }]);
     displayName = checked.value;
   }
+  assertAcceptablePassword(input.password, 'body.password', { email: input.email, displayName });
   const passwordHash = await deps.passwords.hash(input.password);
   const now = deps.clock.now();
   const role = deps.settings.adminEmails.includes(input.email.toLowerCase()) ? 'admin' : 'user';
@@ -112,23 +115,52 @@ export async function register(deps: AuthDeps, input: RegisterBody, ctx: ClientC
   }
 }
 
-/** Signs in with email and password, under the brute-force protection. */
-export async function login(deps: AuthDeps, input: LoginBody, ctx: ClientContext): Promise<AuthResponse> {
-  await deps.throttle.guard('login', ctx.ip, input.email);
-  await deps.throttle.assertLoginAllowed(ctx.ip, input.email);
+/**
+ * What a login request may show to prove it comes from a device already signed in to the account: the
+ * web app's refresh cookie (sent with every `/v1/auth` request) or an API client's access token.
+ */
+export type SessionProof = { refreshToken?: string | undefined; principal?: AuthUser | null };
+
+/** The live session the proof stands for, looked up the same way whatever email is being tried. */
+async function provenSession(deps: AuthDeps, proof: SessionProof, now: Date): Promise<{ userId: string; sessionId: string } | null> {
+  if (proof.principal) return { userId: proof.principal.id, sessionId: proof.principal.sessionId };
+  if (!proof.refreshToken) return null;
+  const found = await repo.findRefreshToken(deps.db, hashToken(proof.refreshToken));
+  if (!found || found.token.rotatedAt || found.session.revokedAt || found.session.expiresAt <= now) return null;
+  return { userId: found.session.userId, sessionId: found.session.id };
+}
+
+/**
+ * Signs in with email and password, under the brute-force protection. A device that proves a live
+ * session of this very account is judged on its own failures only, so no attacker can lock it out.
+ */
+export async function login(deps: AuthDeps, input: LoginBody, ctx: ClientContext, proof: SessionProof = {}): Promise<AuthResponse> {
+  const held = await provenSession(deps, proof, deps.clock.now());
   const user = await findUserByEmail(deps.db, input.email);
+  const source = { ip: ctx.ip, sessionId: held && user && held.userId === user.id ? held.sessionId : null };
+  await deps.throttle.guard('login', ctx.ip, input.email, { sessionHolder: source.sessionId !== null });
+  await deps.throttle.assertLoginAllowed(input.email, source);
   const ok = await deps.passwords.verify(user?.passwordHash ?? null, input.password);
   if (!user || !ok) {
-    await deps.throttle.recordLoginFailure(ctx.ip, input.email);
+    await deps.throttle.recordLoginFailure(input.email, source);
     throw errors.invalidCredentials();
   }
-  await deps.throttle.recordLoginSuccess(input.email);
+  await deps.throttle.recordLoginSuccess(input.email, source);
   return deps.db.transaction((tx) => openSession(deps, tx, user, ctx, input.device));
 }
 
 /**
- * Trades a refresh token for a new pair. A rotated-out token seen again within the leeway is a race
- * between two tabs (stale, nothing revoked); later it means the token leaked, so the session ends.
+ * Whether a request comes from where the session was last refreshed: the same user agent or the same IP.
+ * Two tabs racing share both; a phone switching networks mid-race keeps its user agent.
+ */
+function sameClientAsRotation(session: { ip: string | null; userAgent: string | null }, ctx: ClientContext): boolean {
+  return session.ip === ctx.ip || session.userAgent === (ctx.userAgent?.slice(0, 512) ?? null);
+}
+
+/**
+ * Trades a refresh token for a new pair. A rotated-out token seen again within the leeway, from the
+ * client that rotated it, is a race between two tabs (stale, nothing revoked); from elsewhere, or later,
+ * it means the token leaked, so the session ends. Each rotation records its client on the session.
  */
 export async function refresh(deps: AuthDeps, refreshToken: string, ctx: ClientContext): Promise<AuthResponse> {
   const now = deps.clock.now();
@@ -137,7 +169,8 @@ export async function refresh(deps: AuthDeps, refreshToken: string, ctx: ClientC
   const { token, session } = found;
   if (session.revokedAt || session.expiresAt <= now) throw errors.sessionEnded();
   if (token.rotatedAt) {
-    if (now.getTime() - token.rotatedAt.getTime() <= errors.REFRESH_REUSE_LEEWAY_MS) throw errors.refreshTokenStale();
+    const withinLeeway = now.getTime() - token.rotatedAt.getTime() <= errors.REFRESH_REUSE_LEEWAY_MS;
+    if (withinLeeway && sameClientAsRotation(session, ctx)) throw errors.refreshTokenStale();
     await repo.revokeSession(deps.db, session.userId, session.id, 'refresh_token_reused', now);
     throw errors.refreshTokenReused();
   }
@@ -213,7 +246,7 @@ export async function changePassword(
   if (!user || !(await deps.passwords.verify(user.passwordHash, input.currentPassword))) {
     throw errors.currentPasswordIncorrect();
   }
-  assertAcceptablePassword(input.newPassword, 'body.newPassword');
+  assertAcceptablePassword(input.newPassword, 'body.newPassword', user);
   const passwordHash = await deps.passwords.hash(input.newPassword);
   const now = deps.clock.now();
   const transact = deps.transact ?? transaction(deps.db);
@@ -223,45 +256,53 @@ export async function changePassword(
   });
 }
 
-/** Mails a one-time reset link when the account exists; answers the same either way. */
+/**
+ * Accepts a reset request and hands the mail over to run after the answer: the request does the same
+ * work whether or not the account exists, so neither its answer nor its timing tells which.
+ */
 export async function requestPasswordReset(deps: AuthDeps, email: string, ctx: ClientContext): Promise<void> {
   await deps.throttle.guard('reset', ctx.ip, email);
+  deps.tasks.run('password_reset_mail', () => mailResetLink(deps, email));
+}
+
+/** Mails a one-time reset link when the account exists. */
+async function mailResetLink(deps: AuthDeps, email: string): Promise<void> {
   const user = await findUserByEmail(deps.db, email);
   if (!user) return;
   const token = randomToken(32);
   const now = deps.clock.now();
+  await repo.insertResetToken(deps.db, {
+    id: uuidv7(),
+    userId: user.id,
+    tokenHash: hashToken(token),
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + RESET_TOKEN_TTL_MS),
+  });
   const link = `${deps.settings.publicUrl}/reset-password#token=${token}`;
-  await deps.db.transaction(async (tx) => {
-    await repo.insertResetToken(tx, {
-      id: uuidv7(),
-      userId: user.id,
-      tokenHash: hashToken(token),
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + RESET_TOKEN_TTL_MS),
-    });
-    await deps.mailer.send(
-      {
-        to: user.email,
-        template: 'password_reset',
-        subject: 'Reset your OneRing password',
-        text: `Someone asked to reset the password of your OneRing account.\n\nTo choose a new one, open this link within an hour:\n${link}\n\nIf it was not you, ignore this mail; nothing changes.`,
-      },
-      tx,
-    );
+  await deps.mailer.send({
+    to: user.email,
+    template: 'password_reset',
+    subject: 'Reset your OneRing password',
+    text: `Someone asked to reset the password of your OneRing account.\n\nTo choose a new one, open this link within an hour:\n${link}\n\nIf it was not you, ignore this mail; nothing changes.`,
   });
 }
 
-/** Sets a new password from a reset token; every session ends and a login lock is lifted. */
+/**
+ * Sets a new password from a reset token; every session ends and the login protection is lifted. The
+ * password is judged against the account's own email and name inside the transaction that consumed the
+ * token, so a refusal rolls the consumption back and the link stays usable.
+ */
 export async function confirmPasswordReset(deps: AuthDeps, input: { token: string; newPassword: string }): Promise<void> {
-  assertAcceptablePassword(input.newPassword, 'body.newPassword');
   const passwordHash = await deps.passwords.hash(input.newPassword);
   const now = deps.clock.now();
   const user = await deps.db.transaction(async (tx) => {
     const userId = await repo.consumeResetToken(tx, hashToken(input.token), now);
-    if (!userId) return null;
-    await repo.revokeSessionsOf(tx, userId, 'password_reset', now);
-    return updateUser(tx, userId, { passwordHash }, now);
+    const owner = userId ? await findUserById(tx, userId) : undefined;
+    if (!owner) return null;
+    assertAcceptablePassword(input.newPassword, 'body.newPassword', owner);
+    await repo.revokeSessionsOf(tx, owner.id, 'password_reset', now);
+    return updateUser(tx, owner.id, { passwordHash }, now);
   });
   if (!user) throw errors.invalidResetToken();
-  await deps.throttle.unlock(user.email);
+  await deps.throttle.clearAccount(user.email);
 }

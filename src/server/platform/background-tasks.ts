@@ -1,0 +1,31 @@
+import type { FastifyBaseLogger } from 'fastify';
+
+/**
+ * Work done after the response: a request hands a task over and answers at once, so how long the
+ * task takes — or whether there was any work at all — cannot be read from the answer's timing.
+ * In-process and best effort: a task cut off by a crash is lost (the user asks again); a graceful
+ * shutdown waits for the tasks still running.
+ */
+export class BackgroundTasks {
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(private readonly log: FastifyBaseLogger) {}
+
+  /** Starts `task` on a later turn of the event loop, after the current request has answered. */
+  run(name: string, task: () => Promise<void>): void {
+    const done: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(task)
+      .catch((error: unknown) => {
+        // Only the error's kind: messages from mail servers and databases may quote addresses or values.
+        const { name: errorName, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+        this.log.error({ task: name, errorName, errorCode: code }, 'background task failed');
+      })
+      .finally(() => this.running.delete(done));
+    this.running.add(done);
+  }
+
+  /** Resolves once no task is running (tasks started meanwhile included). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running]);
+  }
+}
