@@ -11,7 +11,9 @@ export const ProblemSchema = z
     requestId: z.string(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   })
-  .loose();
+  .loose()
+  // One component in the OpenAPI document that every error response refers to.
+  .meta({ id: 'Problem' });
 export type Problem = z.infer<typeof ProblemSchema>;
 
 /** `?limit=&cursor=` for every cursor-paginated list. */

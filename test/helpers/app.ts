@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
@@ -15,6 +15,7 @@ import type { Mailer } from '../../src/server/platform/mailer.js';
 import { createLogger } from '../../src/server/platform/observability.js';
 import { generateSigningKeys, type SigningKeys } from '../../src/server/platform/signing-keys.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { contractFor, OpenApiDriftError, sentRequest, type OpenApiContract } from './openapi.js';
 
 export const TEST_START = '2026-03-01T09:00:00.000Z';
 
@@ -46,6 +47,36 @@ export type AppOptions = {
 };
 
 export type TestApp = { app: FastifyInstance; clock: ManualClock; logs: LogSink; limits: LimitStore };
+
+/** A test's own routes without a schema are scaffolding, not the product: keep them out of the document. */
+function hideUndocumentedRoutes(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    route.schema ??= { hide: true };
+  });
+}
+
+/**
+ * Every request a test injects, and its response, is checked against the app's own `/openapi.json`:
+ * a mismatch rejects the inject with an OpenApiDriftError, so a drift fails whichever test met it.
+ */
+function checkAgainstOpenApi(app: FastifyInstance): void {
+  const inject = app.inject.bind(app);
+  let contract: Promise<OpenApiContract> | undefined;
+  const load = () =>
+    (contract ??= inject({ method: 'GET', url: '/openapi.json' }).then((res) => {
+      if (res.statusCode !== 200) throw new OpenApiDriftError(`GET /openapi.json answered ${res.statusCode}`);
+      return contractFor(res.body);
+    }));
+  const checked = async (options: InjectOptions | string, ...rest: unknown[]): Promise<LightMyRequestResponse> => {
+    // The chained and callback forms would bypass the check; the suite uses neither.
+    if (options === undefined || rest.length > 0) throw new Error('Call inject(options) and await it: other forms are not checked against /openapi.json.');
+    const res = await inject(options);
+    const drift = (await load()).drift(sentRequest(options), res);
+    if (drift.length > 0) throw new OpenApiDriftError(`OpenAPI drift:\n  ${drift.join('\n  ')}\nresponse body: ${res.body.slice(0, 500)}`);
+    return res;
+  };
+  app.inject = checked as unknown as FastifyInstance['inject'];
+}
 
 /**
  * Sets up one database per test file (PGlite, or PostgreSQL when DATABASE_URL is set) and a fresh app
@@ -105,8 +136,13 @@ export function useTestApp(defaults: AppOptions = {}) {
         ...(options.presence ? { presence: options.presence } : {}),
         ...(options.mailer ? { mailer: options.mailer } : {}),
       });
-      (options.extend ?? defaults.extend)?.(app);
+      const extend = options.extend ?? defaults.extend;
+      if (extend) {
+        hideUndocumentedRoutes(app);
+        extend(app);
+      }
       await app.ready();
+      checkAgainstOpenApi(app);
       opened.push(app);
       return { app, clock, logs, limits };
     },

@@ -13,7 +13,7 @@ import {
   type AuthResponse,
 } from '../../../contract/auth.js';
 import { IdParamsSchema, PageQuerySchema } from '../../../contract/common.js';
-import { BEARER_AUTH, clientContext, NoContentSchema, problemResponses } from '../../platform/http.js';
+import { BEARER_AUTH, clientContext, EmptyBodySchema, NoContentSchema, problemResponses } from '../../platform/http.js';
 import { invalidRefreshToken } from './errors.js';
 import * as auth from './service.js';
 
@@ -123,7 +123,7 @@ export async function authRoutes(app: FastifyInstance, opts: { deps: auth.AuthDe
 
   r.post(
     '/v1/auth/logout-all',
-    { onRequest: app.authenticate, schema: { tags, security: BEARER_AUTH, response: { 204: NoContentSchema, ...problemResponses(401) } } },
+    { onRequest: app.authenticate, schema: { tags, security: BEARER_AUTH, body: EmptyBodySchema, response: { 204: NoContentSchema, ...problemResponses(401) } } },
     async (request, reply) => {
       clearCookie(reply);
       return reply.commit(204, (transact) => auth.logoutEverywhere({ ...deps, transact }, request.user!));

@@ -16,7 +16,7 @@ import {
   RingHistorySchema,
   SegmentSchema,
 } from '../../../contract/drafts.js';
-import { BEARER_AUTH, NoContentSchema, problemResponses } from '../../platform/http.js';
+import { BEARER_AUTH, EmptyBodySchema, NoContentSchema, problemResponses } from '../../platform/http.js';
 import * as drafts from './service.js';
 
 const tags = ['drafts'];
@@ -66,13 +66,13 @@ export async function draftRoutes(app: FastifyInstance, opts: { deps: drafts.Dra
 
   r.post(
     '/v1/drafts/:id/publish',
-    { ...auth, schema: { ...schema, params: IdParamsSchema, response: { 200: DraftSchema, ...problemResponses(400, 401, 403, 404, 409) } } },
+    { ...auth, schema: { ...schema, params: IdParamsSchema, body: EmptyBodySchema, response: { 200: DraftSchema, ...problemResponses(400, 401, 403, 404, 409) } } },
     async (request, reply) => reply.commit(200, (transact) => drafts.closeDraft({ ...deps, transact }, request.user!, request.params.id, 'published')),
   );
 
   r.post(
     '/v1/drafts/:id/archive',
-    { ...auth, schema: { ...schema, params: IdParamsSchema, response: { 200: DraftSchema, ...problemResponses(400, 401, 403, 404, 409) } } },
+    { ...auth, schema: { ...schema, params: IdParamsSchema, body: EmptyBodySchema, response: { 200: DraftSchema, ...problemResponses(400, 401, 403, 404, 409) } } },
     async (request, reply) => reply.commit(200, (transact) => drafts.closeDraft({ ...deps, transact }, request.user!, request.params.id, 'archived')),
   );
 
