@@ -5,7 +5,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -32,6 +32,7 @@ import { idempotencyPlugin } from './platform/idempotency.js';
 import { PRINCIPAL_CHANNEL, PrincipalCache } from './platform/principal-cache.js';
 import { RateLimiter, type LimitStore } from './platform/limits.js';
 import { securityHeadersPlugin } from './platform/security-headers.js';
+import { compiledSerializerCompiler } from './platform/serializer.js';
 import { OutboxMailer, type Mailer } from './platform/mailer.js';
 import { AccessLogController, Metrics, observabilityPlugin, requestIdFor } from './platform/observability.js';
 import type { SigningKeys } from './platform/signing-keys.js';
@@ -77,7 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (isShuttingDown()) reply.header('connection', 'close');
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(compiledSerializerCompiler({ checkAgainstZod: config.nodeEnv !== 'production' }));
   // The API speaks JSON only; anything else is answered 415 instead of reaching validation as a string.
   app.removeContentTypeParser('text/plain');
   // Many clients send `Content-Type: application/json` with no body on bodiless POSTs (publish, logout-all):
