@@ -74,8 +74,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const isShuttingDown = deps.isShuttingDown ?? (() => false);
   // While draining, each finished response closes its keep-alive socket so close() is not held open.
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (isShuttingDown()) reply.header('connection', 'close');
+    done(null, payload);
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(compiledSerializerCompiler({ checkAgainstZod: config.nodeEnv !== 'production' }));

@@ -104,13 +104,15 @@ function routeLabel(request: FastifyRequest): string {
 
 /** Echoes the request id, and records latency and errors per route. */
 export const observabilityPlugin = fp(async function observability(app: FastifyInstance, opts: { metrics: Metrics }) {
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const labels = { method: request.method, route: routeLabel(request), status_code: String(reply.statusCode) };
     opts.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
     if (reply.statusCode >= 400) opts.metrics.httpErrors.inc(labels);
+    done();
   });
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.type(opts.metrics.registry.contentType);
