@@ -12,8 +12,8 @@ export function dbUrl(name) {
   return url.toString();
 }
 
-export async function admin(sql) {
-  const client = new pg.Client({ connectionString: BASE_URL });
+export async function admin(sql, url = BASE_URL) {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   await client.query(sql);
   await client.end();

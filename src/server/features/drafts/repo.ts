@@ -246,7 +246,8 @@ export type AppendOutcome =
  * queue up and each sees the counters its predecessor left, so positions and `server_seq` stay dense.
  * It answers what it found either way so the caller can explain a refusal.
  */
-const APPEND_SEGMENT_SQL = `
+/** Exported for bench/append.mjs, which runs this very statement under pgbench. */
+export const APPEND_SEGMENT_SQL = `
   with d as (
     select d.id, d.platform, d.status, d.ring_holder_id, d.segment_count, d.last_server_seq, m.role
     from drafts d left join draft_members m on m.draft_id = d.id and m.user_id = $2::uuid
