@@ -1,11 +1,14 @@
 // Appending segments over HTTP, as writers do: 32 concurrent writers (a) spread over 100 drafts and (b) all on
-// one draft, next to pgbench running the same transaction in raw SQL (counter update + segment + event).
+// one draft, next to pgbench running the same transaction in raw SQL (counter update + segment + event) and
+// the app's own append statement (same checks, one round trip).
 // Usage: npm run bench:append   (DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/postgres)
+// BENCH_COMPARE_INDEX="create index bench_compared_index on drafts …" runs every round without and with that index.
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { BASE_URL, admin, dbUrl, freshDatabase, load, pgbench, printTable, registerUser, startAppServer } from './lib.mjs';
+import { tsImport } from 'tsx/esm/api';
+import { BASE_URL, admin, dbUrl, freshDatabase, load, measure, pgbench, printTable, registerUser, startAppServer } from './lib.mjs';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -15,7 +18,7 @@ const DB = 'onering_bench_append';
 
 await freshDatabase(DB);
 const server = await startAppServer(DB);
-const { accessToken } = await registerUser(server.app, `writer-${process.pid}@example.test`);
+const { accessToken, user } = await registerUser(server.app, `writer-${process.pid}@example.test`);
 const headers = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
 const draftIds = [];
 for (let i = 0; i < DRAFTS; i++) {
@@ -55,34 +58,68 @@ const spreadFile = join(tmpdir(), 'onering-append-spread.sql');
 const oneFile = join(tmpdir(), 'onering-append-one.sql');
 writeFileSync(spreadFile, script(`\\set n random(1, ${DRAFTS})`));
 writeFileSync(oneFile, script('\\set n 1'));
-const pgbenchArgs = (file, mode) => ['-n', '-M', mode, '-c', String(WRITERS), '-j', '2', '-T', String(DURATION), '-f', file, dbUrl(DB)];
+const pgbenchArgs = (file, mode, vars = []) => ['-n', '-M', mode, '-c', String(WRITERS), '-j', '2', '-T', String(DURATION), ...vars, '-f', file, dbUrl(DB)];
+
+// The app's own append statement (membership, ring, status and platform checks, segment, counters and
+// event in one statement), with pgbench variables for its parameters. Two stand-ins: the draft id is looked
+// up from the draft number inside the statement (pgbench cannot draw a uuid), and the segment id is derived
+// from a random 64-bit number (both of its uses get the same id, as in the app).
+const { APPEND_SEGMENT_SQL } = await tsImport('../src/server/features/drafts/repo.ts', import.meta.url);
+const appStatement = (pick) => `${pick}
+\\set seg random(1, 9223372036854775807)
+${APPEND_SEGMENT_SQL.replaceAll('$1::uuid', '(select id from bench_draft_ids where n = :n)')
+  .replaceAll('$3::uuid', 'md5(:seg::text)::uuid')
+  .replaceAll('$3::text', 'md5(:seg::text)::uuid::text')
+  .replace(/\$([24-7])/g, ':p$1')
+  .replace(/\s+/g, ' ')
+  .trim()};
+`;
+const appVars = ['-D', `p2=${user.id}`, '-D', `p4=${JSON.parse(body).content}`, '-D', `p5=${user.email}`, '-D', 'p6=linkedin', '-D', `p7=${new Date().toISOString()}`];
+const appSpreadFile = join(tmpdir(), 'onering-append-app-spread.sql');
+const appOneFile = join(tmpdir(), 'onering-append-app-one.sql');
+writeFileSync(appSpreadFile, appStatement(`\\set n random(1, ${DRAFTS})`));
+writeFileSync(appOneFile, appStatement('\\set n 1'));
 
 // Interleaved rounds, medians kept: identical runs on a 2-core machine swing by ±30 %.
 await load('warm-up', { ...spread, duration: 2 });
-const runs = { a: [], b: [], tpsSpread: [], tpsOne: [], tpsSpreadPrepared: [], tpsOnePrepared: [] };
+const COMPARE_INDEX = process.env.BENCH_COMPARE_INDEX;
+const variants = COMPARE_INDEX ? ['without', 'with'] : ['as migrated'];
+const runs = Object.fromEntries(variants.map((v) => [v, { a: [], b: [], tpsSpread: [], tpsOne: [], tpsSpreadPrepared: [], tpsOnePrepared: [], tpsSpreadApp: [], tpsOneApp: [] }]));
 for (let round = 0; round < ROUNDS; round++) {
-  runs.a.push(await load(`(a) HTTP, ${WRITERS} writers, ${DRAFTS} drafts`, spread));
-  runs.tpsSpread.push(pgbench(pgbenchArgs(spreadFile, 'simple')));
-  runs.tpsSpreadPrepared.push(pgbench(pgbenchArgs(spreadFile, 'prepared')));
-  runs.b.push(await load(`(b) HTTP, ${WRITERS} writers, 1 draft`, one));
-  runs.tpsOne.push(pgbench(pgbenchArgs(oneFile, 'simple')));
-  runs.tpsOnePrepared.push(pgbench(pgbenchArgs(oneFile, 'prepared')));
+  for (const variant of variants) {
+    if (COMPARE_INDEX) await admin(variant === 'with' ? COMPARE_INDEX : 'drop index if exists bench_compared_index', dbUrl(DB));
+    const r = runs[variant];
+    r.a.push(await measure(server, `(a) HTTP, ${WRITERS} writers, ${DRAFTS} drafts`, spread));
+    r.tpsSpread.push(pgbench(pgbenchArgs(spreadFile, 'simple')));
+    r.tpsSpreadPrepared.push(pgbench(pgbenchArgs(spreadFile, 'prepared')));
+    r.tpsSpreadApp.push(pgbench(pgbenchArgs(appSpreadFile, 'prepared', appVars)));
+    r.b.push(await measure(server, `(b) HTTP, ${WRITERS} writers, 1 draft`, one));
+    r.tpsOne.push(pgbench(pgbenchArgs(oneFile, 'simple')));
+    r.tpsOnePrepared.push(pgbench(pgbenchArgs(oneFile, 'prepared')));
+    r.tpsOneApp.push(pgbench(pgbenchArgs(appOneFile, 'prepared', appVars)));
+  }
 }
 await server.stop();
 await admin(`drop database if exists ${DB} with (force)`);
 const medianBy = (list, value) => [...list].sort((x, y) => value(x) - value(y))[Math.floor(list.length / 2)];
-const a = medianBy(runs.a, (r) => r.rps);
-const b = medianBy(runs.b, (r) => r.rps);
 const tps = (list) => (list.includes(null) ? null : medianBy(list, (x) => x));
-const [tpsSpread, tpsOne, tpsSpreadPrepared, tpsOnePrepared] = [runs.tpsSpread, runs.tpsOne, runs.tpsSpreadPrepared, runs.tpsOnePrepared].map(tps);
+const pct = (x, y) => `${((x / y) * 100).toFixed(0)} %`;
 
 console.log(`\nmedian of ${ROUNDS} interleaved rounds of ${DURATION}s, ${WRITERS} concurrent writers${server.pinned ? ', server pinned to core 1' : ''}, PostgreSQL ${BASE_URL.replace(/\/\/[^@]*@/, '//')}`);
-printTable([a, b]);
-if (tpsSpread === null) {
-  console.log('pgbench not available');
-} else {
-  const pct = (x, y) => `${((x / y) * 100).toFixed(0)} %`;
+for (const variant of variants) {
+  const r = runs[variant];
+  const a = medianBy(r.a, (x) => x.rps);
+  const b = medianBy(r.b, (x) => x.rps);
+  const [tpsSpread, tpsOne, tpsSpreadPrepared, tpsOnePrepared, tpsSpreadApp, tpsOneApp] = [r.tpsSpread, r.tpsOne, r.tpsSpreadPrepared, r.tpsOnePrepared, r.tpsSpreadApp, r.tpsOneApp].map(tps);
+  if (COMPARE_INDEX) console.log(`\n${variant} ${COMPARE_INDEX}`);
+  printTable([a, b]);
+  if (tpsSpread === null) {
+    console.log('pgbench not available');
+    continue;
+  }
   console.log(`pgbench, same transaction, ${DRAFTS} drafts: ${tpsSpread.toFixed(0)} TPS (default, simple protocol) → (a) is ${pct(a.rps, tpsSpread)} (goal ≥ 50 %)`);
   console.log(`                                  ${tpsSpreadPrepared.toFixed(0)} TPS (-M prepared) → (a) is ${pct(a.rps, tpsSpreadPrepared)}`);
+  console.log(`pgbench, the app's append statement, ${DRAFTS} drafts: ${tpsSpreadApp.toFixed(0)} TPS (-M prepared) → (a) is ${pct(a.rps, tpsSpreadApp)}`);
   console.log(`pgbench, same transaction, 1 draft:    ${tpsOne.toFixed(0)} TPS (default) → (b) is ${pct(b.rps, tpsOne)}; ${tpsOnePrepared.toFixed(0)} TPS (-M prepared) → ${pct(b.rps, tpsOnePrepared)}`);
+  console.log(`pgbench, the app's append statement, 1 draft: ${tpsOneApp.toFixed(0)} TPS (-M prepared) → (b) is ${pct(b.rps, tpsOneApp)}`);
 }

@@ -1,5 +1,6 @@
 // Shared pieces of the bench scripts: a throwaway database, the app server process, autocannon and pgbench.
 import { execFileSync, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import pg from 'pg';
 
@@ -11,8 +12,8 @@ export function dbUrl(name) {
   return url.toString();
 }
 
-export async function admin(sql) {
-  const client = new pg.Client({ connectionString: BASE_URL });
+export async function admin(sql, url = BASE_URL) {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   await client.query(sql);
   await client.end();
@@ -47,6 +48,8 @@ export async function startAppServer(database, { pin = true, env = {}, nodeArgs 
   const { appPort, barePort } = await new Promise((resolve) => server.once('message', resolve));
   return {
     pinned,
+    /** CPU seconds the server process has used so far (user + system; null where /proc is missing). */
+    cpuSeconds: () => cpuSecondsOf(server.pid),
     app: `http://127.0.0.1:${appPort}`,
     bare: `http://127.0.0.1:${barePort}`,
     /** process.memoryUsage() of the server, after a garbage collection when started with --expose-gc. */
@@ -60,6 +63,29 @@ export async function startAppServer(database, { pin = true, env = {}, nodeArgs 
       await new Promise((r) => server.once('exit', r));
     },
   };
+}
+
+// taskset execs node in place, so the forked pid is the server's. Fields 14 and 15 of /proc/<pid>/stat are
+// utime and stime in clock ticks (100 per second on Linux).
+function cpuSecondsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One autocannon run of a server started by startAppServer, with the server's CPU time per request
+ * (`cpuUs`): on a shared machine req/s swings with the neighbours, CPU per request much less.
+ */
+export async function measure(server, title, opts) {
+  const before = server.cpuSeconds();
+  const result = await load(title, opts);
+  const after = server.cpuSeconds();
+  const requests = result.rps * (opts.duration ?? 10);
+  return { ...result, cpuUs: before === null || after === null ? null : ((after - before) * 1e6) / requests };
 }
 
 /** One autocannon run; any non-2xx answer or socket error fails the bench. */
@@ -95,6 +121,11 @@ export async function registerUser(app, email) {
 }
 
 export function printTable(rows) {
-  console.log('run'.padEnd(34), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8));
-  for (const r of rows) console.log(r.title.padEnd(34), r.rps.toFixed(0).padStart(9), String(r.p50).padStart(8), String(r.p99).padStart(8));
+  console.log('run'.padEnd(34), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'server CPU µs/req'.padStart(18));
+  for (const r of rows) {
+    const cpu = r.cpuUs === undefined || r.cpuUs === null ? '' : r.cpuUs.toFixed(0);
+    console.log(r.title.padEnd(34), r.rps.toFixed(0).padStart(9), String(r.p50).padStart(8), String(r.p99).padStart(8), cpu.padStart(18));
+  }
 }
+
+export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

@@ -5,7 +5,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -38,6 +38,7 @@ import { securityHeadersPlugin } from './platform/security-headers.js';
 import { textInputPlugin, unsupportedCharset } from './platform/text-input.js';
 import { DEV_MAILBOX_PATH, devMailboxRoutes } from './platform/dev-mailbox.js';
 import { OutboxMailer, SmtpMailer, type Mailer } from './platform/mailer.js';
+import { compiledSerializerCompiler } from './platform/serializer.js';
 import { AccessLogController, Metrics, observabilityPlugin, requestIdFor } from './platform/observability.js';
 import type { SigningKeys } from './platform/signing-keys.js';
 
@@ -89,11 +90,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const isShuttingDown = deps.isShuttingDown ?? (() => false);
   // While draining, each finished response closes its keep-alive socket so close() is not held open.
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (isShuttingDown()) reply.header('connection', 'close');
+    done(null, payload);
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(compiledSerializerCompiler({ checkAgainstZod: config.nodeEnv !== 'production' }));
   app.addHook('onRoute', documentProblems);
   // The API speaks JSON only; anything else is answered 415 instead of reaching validation as a string.
   app.removeContentTypeParser('text/plain');

@@ -18,3 +18,21 @@ export async function executePrepared<R>(database: Database, name: string, text:
   if (database.kind === 'postgres') return (await database.pool.query({ name, text, values })).rows as R[];
   return (await database.client.query<R>(text, values)).rows;
 }
+
+/**
+ * Memoizes a drizzle query built with placeholders and `.prepare(name)`, once per database handle: for the
+ * reads every request makes, building the SQL in drizzle cost more CPU than PostgreSQL spent running it,
+ * and the name lets PostgreSQL parse and plan it once per connection. Handles are held weakly, so the ones
+ * of finished transactions are collected.
+ */
+export function preparedPerDb<Q>(build: (db: Db) => Q): (db: Db) => Q {
+  const built = new WeakMap<Db, Q>();
+  return (db) => {
+    let query = built.get(db);
+    if (!query) {
+      query = build(db);
+      built.set(db, query);
+    }
+    return query;
+  };
+}

@@ -166,13 +166,15 @@ function carriesBearer(header: string | undefined, token: string): boolean {
  * counts describe the service to anyone who can read them.
  */
 export const observabilityPlugin = fp(async function observability(app: FastifyInstance, opts: { metrics: Metrics; metricsToken?: string | undefined }) {
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const labels = { method: request.method, route: routeLabel(request), status_code: String(reply.statusCode) };
     opts.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
     if (reply.statusCode >= 400) opts.metrics.httpErrors.inc(labels);
+    done();
   });
   const { metricsToken } = opts;
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {

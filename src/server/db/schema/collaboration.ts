@@ -26,7 +26,8 @@ export const drafts = pgTable(
   (t) => [
     check('drafts_status_check', sql`${t.status} in ('draft', 'published', 'archived')`),
     check('drafts_platform_check', sql`${t.platform} in ('x', 'threads', 'bluesky', 'linkedin', 'instagram')`),
-    index('drafts_activity_idx').on(t.lastActivityAt, t.id),
+    // No index on the counters or times a change sets: then the update of a draft's row by every append can
+    // be HOT (no index entries written). The drafts list reaches a member's drafts through draft_members.
   ],
 );
 

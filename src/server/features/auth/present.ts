@@ -1,7 +1,7 @@
 import type { Session } from '../../../contract/auth.js';
-import type { SessionRow } from '../../db/schema/index.js';
+import type { LiveSession } from './repo.js';
 
-export function presentSession(row: SessionRow, currentSessionId: string): Session {
+export function presentSession(row: LiveSession, currentSessionId: string): Session {
   return {
     id: row.id,
     current: row.id === currentSessionId,

@@ -11,6 +11,7 @@ import {
 import type { AuthUser } from '../../platform/auth.js';
 import type { KeysetCursor } from '../../platform/cursor.js';
 import { notify } from '../../db/notifications.js';
+import { preparedPerDb } from '../../db/prepared.js';
 import { PRINCIPAL_CHANNEL, sessionChanged, userChanged } from '../../platform/principal-cache.js';
 import type { Role } from '../../../contract/auth.js';
 
@@ -21,8 +22,9 @@ export async function insertSession(db: Db, session: NewSession): Promise<Sessio
   return row!;
 }
 
-function buildPrincipalQuery(db: Db) {
-  return db
+// Runs on every authenticated request whose session the principal cache does not hold.
+const principalQuery = preparedPerDb((db) =>
+  db
     .select({
       id: users.id,
       email: users.email,
@@ -36,22 +38,52 @@ function buildPrincipalQuery(db: Db) {
     .where(
       and(eq(sessions.id, sql.placeholder('sessionId')), eq(sessions.userId, sql.placeholder('userId')), isNull(sessions.revokedAt)),
     )
-    .prepare('find_principal');
-}
-
-// Built once per database handle: this query runs on every authenticated request.
-const principalQueries = new WeakMap<Db, ReturnType<typeof buildPrincipalQuery>>();
+    .prepare('find_principal'),
+);
 
 /** The live user of a session, in one prepared query: used on every authenticated request. */
 export async function findPrincipal(db: Db, userId: string, sessionId: string): Promise<AuthUser | null> {
-  let query = principalQueries.get(db);
-  if (!query) {
-    query = buildPrincipalQuery(db);
-    principalQueries.set(db, query);
-  }
-  const [row] = await query.execute({ userId, sessionId });
+  const [row] = await principalQuery(db).execute({ userId, sessionId });
   return row ? { ...row, role: row.role as Role } : null;
 }
+
+const liveSessionColumns = {
+  id: sessions.id,
+  userAgent: sessions.userAgent,
+  ip: sessions.ip,
+  deviceName: sessions.deviceName,
+  platform: sessions.platform,
+  createdAt: sessions.createdAt,
+  lastUsedAt: sessions.lastUsedAt,
+};
+
+export type LiveSession = Pick<SessionRow, keyof typeof liveSessionColumns>;
+
+function buildLiveSessionsQuery(db: Db, afterCursor: boolean) {
+  const conditions = [
+    eq(sessions.userId, sql.placeholder('userId')),
+    isNull(sessions.revokedAt),
+    gt(sessions.expiresAt, sql.placeholder('now')),
+  ];
+  if (afterCursor) {
+    conditions.push(
+      or(
+        lt(sessions.createdAt, sql.placeholder('afterAt')),
+        and(eq(sessions.createdAt, sql.placeholder('afterAt')), lt(sessions.id, sql.placeholder('afterId'))),
+      )!,
+    );
+  }
+  return db
+    .select(liveSessionColumns)
+    .from(sessions)
+    .where(and(...conditions))
+    .orderBy(desc(sessions.createdAt), desc(sessions.id))
+    .limit(sql.placeholder('limit'))
+    .prepare(afterCursor ? 'list_live_sessions_after' : 'list_live_sessions');
+}
+
+const firstPageQuery = preparedPerDb((db) => buildLiveSessionsQuery(db, false));
+const nextPageQuery = preparedPerDb((db) => buildLiveSessionsQuery(db, true));
 
 /** Live sessions of a user, newest first, keyset-paginated. */
 export async function listLiveSessions(
@@ -60,22 +92,8 @@ export async function listLiveSessions(
   now: Date,
   limit: number,
   after: KeysetCursor | null,
-): Promise<SessionRow[]> {
-  const conditions = [eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)];
-  if (after) {
-    conditions.push(
-      or(
-        lt(sessions.createdAt, after.at),
-        and(eq(sessions.createdAt, after.at), lt(sessions.id, after.id)),
-      )!,
-    );
-  }
-  return db
-    .select()
-    .from(sessions)
-    .where(and(...conditions))
-    .orderBy(desc(sessions.createdAt), desc(sessions.id))
-    .limit(limit);
+): Promise<LiveSession[]> {
+  return (after ? nextPageQuery : firstPageQuery)(db).execute({ userId, now, limit, afterAt: after?.at, afterId: after?.id });
 }
 
 /** Revokes one live session of a user and announces it; answers whether it was live. */

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, Db } from '../../db/client.js';
-import { executePrepared } from '../../db/prepared.js';
+import { executePrepared, preparedPerDb } from '../../db/prepared.js';
 import {
   draftMembers,
   drafts,
@@ -68,8 +68,18 @@ export async function lockDraft(tx: Db, id: string): Promise<DraftRow | undefine
   return row;
 }
 
+// Every read of a draft (and the live channel) starts with these two: prepared, like find_principal.
+const draftQuery = preparedPerDb((db) => db.select().from(drafts).where(eq(drafts.id, sql.placeholder('id'))).prepare('find_draft'));
+const memberQuery = preparedPerDb((db) =>
+  db
+    .select()
+    .from(draftMembers)
+    .where(and(eq(draftMembers.draftId, sql.placeholder('draftId')), eq(draftMembers.userId, sql.placeholder('userId'))))
+    .prepare('find_member'),
+);
+
 export async function findDraft(db: Db, id: string): Promise<DraftRow | undefined> {
-  const [row] = await db.select().from(drafts).where(eq(drafts.id, id));
+  const [row] = await draftQuery(db).execute({ id });
   return row;
 }
 
@@ -78,10 +88,7 @@ export async function updateDraft(tx: Db, id: string, changes: Partial<DraftRow>
 }
 
 export async function findMember(db: Db, draftId: string, userId: string): Promise<DraftMemberRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(draftMembers)
-    .where(and(eq(draftMembers.draftId, draftId), eq(draftMembers.userId, userId)));
+  const [row] = await memberQuery(db).execute({ draftId, userId });
   return row;
 }
 
@@ -312,7 +319,8 @@ export type AppendOutcome =
  * queue up and each sees the counters its predecessor left, so positions and `server_seq` stay dense.
  * It answers what it found either way so the caller can explain a refusal.
  */
-const APPEND_SEGMENT_SQL = `
+/** Exported for bench/append.mjs, which runs this very statement under pgbench. */
+export const APPEND_SEGMENT_SQL = `
   with d as (
     select d.id, d.platform, d.status, d.ring_holder_id, d.segment_count, d.last_server_seq, m.role
     from drafts d left join draft_members m on m.draft_id = d.id and m.user_id = $2::uuid

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { preparedPerDb } from '../../db/prepared.js';
 import { draftEvents, users, type DraftEventRow, type DraftRow } from '../../db/schema/index.js';
 
 /** Draft columns a change may set, with their SQL names. */
@@ -81,14 +82,20 @@ const eventColumns = {
   actorName: sql<string | null>`(select display_name from users where ${users.id} = ${draftEvents.actorId})`,
 };
 
-/** Events after `since`, in order. */
-export async function listEvents(db: Db, draftId: string, since: number, limit: number): Promise<EventView[]> {
-  return db
+// Read on every poll of the log and, once per change, by each instance's live feed of the draft.
+const eventsQuery = preparedPerDb((db) =>
+  db
     .select(eventColumns)
     .from(draftEvents)
-    .where(and(eq(draftEvents.draftId, draftId), gt(draftEvents.serverSeq, since)))
+    .where(and(eq(draftEvents.draftId, sql.placeholder('draftId')), gt(draftEvents.serverSeq, sql.placeholder('since'))))
     .orderBy(asc(draftEvents.serverSeq))
-    .limit(limit);
+    .limit(sql.placeholder('limit'))
+    .prepare('list_events'),
+);
+
+/** Events after `since`, in order. */
+export async function listEvents(db: Db, draftId: string, since: number, limit: number): Promise<EventView[]> {
+  return eventsQuery(db).execute({ draftId, since, limit });
 }
 
 export async function findClientEvent(db: Db, draftId: string, clientId: string, clientSeq: number): Promise<EventView | undefined> {

@@ -1,0 +1,1 @@
+DROP INDEX "drafts_activity_idx";
