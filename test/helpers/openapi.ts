@@ -149,7 +149,14 @@ export class OpenApiContract {
     } else if (requestBody?.required) {
       found.push('the documented request body is required but none is sent');
     }
-    const result = this.api.validator.validateRequest({ method: matched.method, path, query, headers, ...(body !== undefined ? { body } : {}) }, matched);
+    let result: ReturnType<typeof this.api.validator.validateRequest>;
+    try {
+      result = this.api.validator.validateRequest({ method: matched.method, path, query, headers, ...(body !== undefined ? { body } : {}) }, matched);
+    } catch (error) {
+      // The router decodes path parameters and throws on broken percent-encoding: the document refuses such a path.
+      if (error instanceof URIError) return [...found, 'the path is not valid percent-encoded UTF-8'];
+      throw error;
+    }
     if (!result.valid) found.push(describeErrors(result.errors));
     return found;
   }

@@ -101,16 +101,16 @@ describe('the live channel', () => {
     const draft = await createDraft(t.app, owner);
     await addCollaborator(t.app, owner, draft.id, sam);
     const ahead = await open(draft.id);
-    ahead.hello(sam.accessToken, 3);
+    ahead.hello(sam.accessToken, 4);
     await expect.poll(() => ahead.closed).toEqual({ code: CLOSE.BAD_FRAME, reason: 'since_ahead' });
     expect(ahead.frames).toEqual([]);
     // At the end of the log the socket is served, so a removal that follows still cuts it off.
     const atEnd = await open(draft.id);
-    atEnd.hello(sam.accessToken, 2);
-    await expect.poll(() => atEnd.frames[0]).toEqual({ type: 'ready', lastServerSeq: 2 });
+    atEnd.hello(sam.accessToken, 3);
+    await expect.poll(() => atEnd.frames[0]).toEqual({ type: 'ready', lastServerSeq: 3 });
     await call(t.app, 'DELETE', `/v1/drafts/${draft.id}/collaborators/${sam.user.id}`, { token: owner.accessToken });
     await expect.poll(() => atEnd.closed?.code).toBe(CLOSE.FORBIDDEN);
-    expect(atEnd.seqs).toEqual([3]);
+    expect(atEnd.seqs).toEqual([4]);
   });
 
   it('answers a plain HTTP request on a live path with 426 websocket_required', async () => {
@@ -273,7 +273,7 @@ describe('a slow consumer', () => {
     const brisk = await open(draft.id, app);
     slow.hello(sam.accessToken);
     brisk.hello(owner.accessToken);
-    await expect.poll(() => [slow.seqs, brisk.seqs, lastPresence(brisk)?.length]).toEqual([[1, 2], [1, 2], 2]);
+    await expect.poll(() => [slow.seqs, brisk.seqs, lastPresence(brisk)?.length]).toEqual([[1, 2, 3], [1, 2, 3], 2]);
     slow.socket.pause();
     // Whatever the pipe between them holds (stream buffers grew from 16 to 64 KiB in Node 22), the paused
     // reader's backlog passes the limit at some point: append until the others see it leave, well before 1 MB.
@@ -288,7 +288,7 @@ describe('a slow consumer', () => {
     // What commits after the close reaches the slow reader only by resuming.
     for (const after of ['after 1', 'after 2']) await call(app, 'POST', `/v1/drafts/${draft.id}/segments`, { token: owner.accessToken, body: { content: after } });
     appended += 2;
-    const all = Array.from({ length: appended + 2 }, (_, i) => i + 1);
+    const all = Array.from({ length: appended + 3 }, (_, i) => i + 1);
     await expect.poll(() => brisk.seqs).toEqual(all);
     expect(brisk.closed).toBeNull();
     slow.socket.resume();

@@ -17,7 +17,7 @@ export class BackgroundTasks {
       .then(task)
       .catch((error: unknown) => {
         // Only the error's kind: messages from mail servers and databases may quote addresses or values.
-        const { name: errorName, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+        const { name: errorName, code } = innermost(error);
         this.log.error({ task: name, errorName, errorCode: code }, 'background task failed');
       })
       .finally(() => this.running.delete(done));
@@ -28,4 +28,13 @@ export class BackgroundTasks {
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.all([...this.running]);
   }
+}
+
+type ErrorKind = { name?: unknown; code?: unknown; cause?: unknown };
+
+/** The root cause of a wrapped error (Drizzle wraps the driver's error, which carries the SQLSTATE). */
+function innermost(error: unknown): ErrorKind {
+  let current = (error ?? {}) as ErrorKind;
+  for (let depth = 0; depth < 5 && current.cause !== null && typeof current.cause === 'object'; depth++) current = current.cause as ErrorKind;
+  return current;
 }
