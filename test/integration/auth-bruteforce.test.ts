@@ -103,6 +103,18 @@ describe('failed-login protection (always on)', () => {
     expectProblem(await loginFromDevice(account, 'cookie'), 429, 'too_many_attempts');
   });
 
+  it('blocks a session that guesses its own password through a password change after 10 failures', async () => {
+    const account = await registerUser(t.app);
+    const change = (token: string, currentPassword: string) =>
+      call(t.app, 'POST', '/v1/auth/password', { token, body: { currentPassword, newPassword: 'a brand new long passphrase' } });
+    for (let i = 0; i < 10; i++) expectProblem(await change(account.accessToken, `wrong guess ${i}`), 400, 'validation_failed');
+    expectProblem(await change(account.accessToken, account.password), 429, 'too_many_attempts');
+    // Another device of the owner is not held back by the guessing one.
+    const other = await login(t.app, account.email, account.password, { ip: OWNER_HOME });
+    expect(other.statusCode, other.body).toBe(200);
+    expect((await change(other.json().accessToken, account.password)).statusCode).toBe(204);
+  });
+
   it('gives no pass to a session of another account, or to a session that has ended', async () => {
     const account = await registerUser(t.app);
     const stranger = await registerUser(t.app);

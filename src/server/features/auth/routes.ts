@@ -152,9 +152,9 @@ export async function authRoutes(app: FastifyInstance, opts: { deps: auth.AuthDe
     '/v1/auth/password',
     {
       onRequest: app.authenticate,
-      schema: { tags, security: BEARER_AUTH, body: ChangePasswordBodySchema, response: { 204: NoContentSchema, ...problemResponses(400, 401) } },
+      schema: { tags, security: BEARER_AUTH, body: ChangePasswordBodySchema, response: { 204: NoContentSchema, ...problemResponses(400, 401, 429) } },
     },
-    async (request, reply) => reply.commit(204, (transact) => auth.changePassword({ ...deps, transact }, request.user!, request.body)),
+    async (request, reply) => reply.commit(204, (transact) => auth.changePassword({ ...deps, transact }, request.user!, request.body, clientContext(request))),
   );
 
   r.post(

@@ -241,9 +241,16 @@ export async function changePassword(
   deps: AuthDeps,
   actor: AuthUser,
   input: { currentPassword: string; newPassword: string },
+  ctx: ClientContext,
 ): Promise<void> {
   const user = await findUserById(deps.db, actor.id);
-  if (!user || !(await deps.passwords.verify(user.passwordHash, input.currentPassword))) {
+  if (!user) throw errors.currentPasswordIncorrect();
+  // A session guessing its account's password is a sign-in attempt too: the same per-source block applies,
+  // so a stolen session cannot try passwords without end.
+  const source = { ip: ctx.ip, sessionId: actor.sessionId };
+  await deps.throttle.assertLoginAllowed(user.email, source);
+  if (!(await deps.passwords.verify(user.passwordHash, input.currentPassword))) {
+    await deps.throttle.recordLoginFailure(user.email, source);
     throw errors.currentPasswordIncorrect();
   }
   assertAcceptablePassword(input.newPassword, 'body.newPassword', user);
