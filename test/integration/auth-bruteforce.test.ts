@@ -230,6 +230,21 @@ describe('request rate limits (RATE_LIMITS=on)', () => {
     expect((await call(app, 'POST', '/v1/auth/password-reset/request', { body: { email: 'x@example.test' }, ip: '192.0.2.40' })).statusCode).toBe(202);
   });
 
+  it('limits reset confirmations per token and per IP, and refuses a weak password before hashing it', async () => {
+    let hashes = 0;
+    const real = await createPasswordHasher();
+    const counting: PasswordHasher = { verify: real.verify, hash: (password) => (hashes++, real.hash(password)) };
+    const { app } = await t.build({ config: { rateLimitsEnabled: true }, passwords: counting });
+    const confirm = (token: string, newPassword: string, ip: string) =>
+      call(app, 'POST', '/v1/auth/password-reset/confirm', { body: { token, newPassword }, ip });
+    expectProblem(await confirm('guessed-token-0', 'password123', '192.0.2.5'), 400, 'validation_failed');
+    expect(hashes, 'a weak password costs no hash').toBe(0);
+    for (let i = 0; i < 10; i++) expectProblem(await confirm('one-guessed-token', 'a long and unusual passphrase', `192.0.2.${60 + i}`), 400, 'invalid_reset_token');
+    expectProblem(await confirm('one-guessed-token', 'a long and unusual passphrase', '192.0.2.80'), 429, 'rate_limited');
+    for (let i = 0; i < 29; i++) await confirm(`guessed-token-${i + 1}`, 'a long and unusual passphrase', '192.0.2.5');
+    expectProblem(await confirm('another-guessed-token', 'a long and unusual passphrase', '192.0.2.5'), 429, 'rate_limited');
+  });
+
   it('RATE_LIMITS=off lifts request limits but keeps the failed-login protection', async () => {
     const account = await registerUser(t.app);
     for (let i = 0; i < 40; i++) expect((await login(t.app, account.email, account.password, { ip: '192.0.2.4' })).statusCode).toBe(200);

@@ -30,8 +30,8 @@ export function transaction(db: Db): Transact {
 }
 
 /**
- * No transaction of its own: each statement commits by itself. For work whose one write stands alone (the
- * append's single statement, a session revocation and its notice), sparing the BEGIN/COMMIT round trips.
+ * No transaction of its own: each statement commits by itself. Only for work that is one statement (the
+ * append), sparing the BEGIN/COMMIT round trips; a write followed by its notice needs `transaction`.
  */
 export function autocommit(db: Db): Transact {
   return async (work) => {

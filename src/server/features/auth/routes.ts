@@ -175,10 +175,10 @@ export async function authRoutes(app: FastifyInstance, opts: { deps: auth.AuthDe
   r.post(
     '/v1/auth/password-reset/confirm',
     {
-      schema: { tags, body: ResetConfirmBodySchema, response: { 204: NoContentSchema, ...problemResponses(400) } },
+      schema: { tags, body: ResetConfirmBodySchema, response: { 204: NoContentSchema, ...problemResponses(400, 429) } },
     },
     async (request, reply) => {
-      await auth.confirmPasswordReset(deps, request.body);
+      await auth.confirmPasswordReset(deps, request.body, clientContext(request));
       return reply.code(204).send(null);
     },
   );

@@ -11,7 +11,7 @@ import type { AuthUser } from '../../platform/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { ValidationError } from '../../platform/errors.js';
 import type { Mailer } from '../../platform/mailer.js';
-import { autocommit, transaction, type Transact } from '../../platform/unit-of-work.js';
+import { transaction, type Transact } from '../../platform/unit-of-work.js';
 import { findUserByEmail, findUserById, insertUser, updateUser } from '../users/repo.js';
 import { presentSelf } from '../users/present.js';
 import * as errors from './errors.js';
@@ -42,7 +42,7 @@ export type ClientContext = { ip: string; userAgent: string | null };
 export type Device = { name?: string | undefined; platform?: string | undefined };
 
 /** Refuses a guessable new password; the account's own email and name count as guessable. */
-function assertAcceptablePassword(password: string, field: string, account: { email: string; displayName?: string | null }): void {
+function assertAcceptablePassword(password: string, field: string, account: { email?: string; displayName?: string | null }): void {
   const verdict = judgePassword(password, account);
   if (!verdict.ok) throw errors.weakPassword(field, verdict.message);
 }
@@ -171,7 +171,7 @@ export async function refresh(deps: AuthDeps, refreshToken: string, ctx: ClientC
   if (token.rotatedAt) {
     const withinLeeway = now.getTime() - token.rotatedAt.getTime() <= errors.REFRESH_REUSE_LEEWAY_MS;
     if (withinLeeway && sameClientAsRotation(session, ctx)) throw errors.refreshTokenStale();
-    await repo.revokeSession(deps.db, session.userId, session.id, 'refresh_token_reused', now);
+    await deps.db.transaction((tx) => repo.revokeSession(tx, session.userId, session.id, 'refresh_token_reused', now));
     throw errors.refreshTokenReused();
   }
   const result = await deps.db.transaction(async (tx) => {
@@ -196,18 +196,18 @@ export async function logout(deps: AuthDeps, who: { user: AuthUser } | { refresh
   const now = deps.clock.now();
   if ('user' in who) {
     const { user } = who;
-    const transact = deps.transact ?? autocommit(deps.db);
+    const transact = deps.transact ?? transaction(deps.db);
     return transact(async ({ tx }) => {
       await repo.revokeSession(tx, user.id, user.sessionId, 'logout', now);
     });
   }
   const found = await repo.findRefreshToken(deps.db, hashToken(who.refreshToken));
   if (!found) throw errors.invalidRefreshToken();
-  await repo.revokeSession(deps.db, found.session.userId, found.session.id, 'logout', now);
+  await deps.db.transaction((tx) => repo.revokeSession(tx, found.session.userId, found.session.id, 'logout', now));
 }
 
 export async function logoutEverywhere(deps: AuthDeps, actor: AuthUser): Promise<void> {
-  const transact = deps.transact ?? autocommit(deps.db);
+  const transact = deps.transact ?? transaction(deps.db);
   return transact(async ({ tx }) => {
     await repo.revokeSessionsOf(tx, actor.id, 'logout_all', deps.clock.now());
   });
@@ -229,7 +229,7 @@ export async function listSessions(
 }
 
 export async function revokeSession(deps: AuthDeps, actor: AuthUser, sessionId: string): Promise<void> {
-  const transact = deps.transact ?? autocommit(deps.db);
+  const transact = deps.transact ?? transaction(deps.db);
   return transact(async ({ tx }) => {
     const revoked = await repo.revokeSession(tx, actor.id, sessionId, 'revoked_by_user', deps.clock.now());
     if (!revoked) throw errors.sessionNotFound();
@@ -299,7 +299,10 @@ async function mailResetLink(deps: AuthDeps, email: string): Promise<void> {
  * password is judged against the account's own email and name inside the transaction that consumed the
  * token, so a refusal rolls the consumption back and the link stays usable.
  */
-export async function confirmPasswordReset(deps: AuthDeps, input: { token: string; newPassword: string }): Promise<void> {
+export async function confirmPasswordReset(deps: AuthDeps, input: { token: string; newPassword: string }, ctx: ClientContext): Promise<void> {
+  // Anyone may call this: limit it and refuse a weak password before paying for an Argon2 hash.
+  await deps.throttle.guard('resetConfirm', ctx.ip, input.token);
+  assertAcceptablePassword(input.newPassword, 'body.newPassword', {});
   const passwordHash = await deps.passwords.hash(input.newPassword);
   const now = deps.clock.now();
   const user = await deps.db.transaction(async (tx) => {

@@ -12,6 +12,8 @@ export const AUTH_RATE_RULES = {
   login: { ip: { name: 'login:ip', max: 30, windowMs: MINUTE }, account: { name: 'login:account', max: 10, windowMs: MINUTE } },
   register: { ip: { name: 'register:ip', max: 20, windowMs: HOUR }, account: { name: 'register:account', max: 5, windowMs: HOUR } },
   reset: { ip: { name: 'reset:ip', max: 20, windowMs: HOUR }, account: { name: 'reset:account', max: 3, windowMs: HOUR } },
+  /** Setting a new password by reset token: per IP, and per token (its "account" is the token). */
+  resetConfirm: { ip: { name: 'reset-confirm:ip', max: 30, windowMs: HOUR }, account: { name: 'reset-confirm:token', max: 10, windowMs: HOUR } },
 } satisfies Record<string, { ip: RateRule; account: RateRule }>;
 
 /**

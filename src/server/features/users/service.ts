@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.js';
 import type { AuthUser } from '../../platform/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { NotFoundError, ValidationError } from '../../platform/errors.js';
-import { autocommit, type Transact } from '../../platform/unit-of-work.js';
+import { transaction, type Transact } from '../../platform/unit-of-work.js';
 import { presentSelf } from './present.js';
 import { updateUser } from './repo.js';
 
@@ -18,7 +18,7 @@ export async function updateProfile(deps: UsersDeps, actor: AuthUser, input: { d
     if (!checked.ok) throw new ValidationError([{ path: 'body.displayName', message: checked.message }]);
     displayName = checked.value;
   }
-  const transact = deps.transact ?? autocommit(deps.db);
+  const transact = deps.transact ?? transaction(deps.db);
   return transact(async ({ tx }) => {
     const row = await updateUser(tx, actor.id, { displayName }, deps.clock.now());
     if (!row) throw new NotFoundError();
