@@ -135,11 +135,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const tasks = new BackgroundTasks(app.log);
   app.decorate('backgroundTasks', tasks);
-  app.addHook('onClose', () => tasks.idle());
-
   const mailer: Mailer =
     deps.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.mailFrom, app.log) : new OutboxMailer(database.db, clock, app.log));
-  app.addHook('onClose', async () => mailer.close?.());
+  // The mails still being sent by background tasks go out before the mailer closes.
+  app.addHook('onClose', async () => {
+    await tasks.idle();
+    await mailer.close?.();
+  });
   if (config.nodeEnv !== 'production' && !config.smtpUrl) await app.register(devMailboxRoutes, { db: database.db });
 
   const limiter = new RateLimiter(deps.limits, config.rateLimitsEnabled);

@@ -109,5 +109,8 @@ describe('the development mailbox (/dev/mailbox)', () => {
     }
     expect((await call(t.app, 'GET', '/dev/mailbox', { ip: '203.0.113.9' })).statusCode).toBe(404);
     expect((await call(t.app, 'GET', '/dev/mailbox', { headers: { 'x-forwarded-for': '203.0.113.9' } })).statusCode).toBe(404);
+    // DNS rebinding: another site's name pointed at 127.0.0.1 still carries that name in Host.
+    expect((await call(t.app, 'GET', '/dev/mailbox', { headers: { host: 'rebound.example.test' } })).statusCode).toBe(404);
+    expect((await call(t.app, 'GET', '/dev/mailbox', { headers: { host: '127.0.0.1:3000' } })).statusCode).toBe(200);
   });
 });

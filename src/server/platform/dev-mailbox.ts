@@ -25,14 +25,21 @@ function linkify(text: string): string {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** The Host header without its port. */
+function hostName(host: string | undefined): string {
+  return (host ?? '').replace(/:\d+$/, '').toLowerCase();
+}
 
 /**
- * Only for a browser on this machine talking to the server directly: a peer elsewhere, or any request
- * that came through a proxy (which would make every visitor look local), is answered 404.
+ * Only for a browser on this machine talking to the server directly: a peer elsewhere, any request that
+ * came through a proxy (which would make every visitor look local), and a page of another site whose name
+ * was rebound to 127.0.0.1 (its Host header is not a local name) are answered 404.
  */
 function fromThisMachine(request: FastifyRequest): boolean {
   const forwarded = ['x-forwarded-for', 'forwarded', 'x-real-ip'].some((h) => request.headers[h] !== undefined);
-  return !forwarded && LOOPBACK.has(request.socket.remoteAddress ?? '');
+  return !forwarded && LOOPBACK.has(request.socket.remoteAddress ?? '') && LOCAL_HOSTS.has(hostName(request.headers.host));
 }
 
 function page(mails: Array<typeof mailOutbox.$inferSelect>): string {
