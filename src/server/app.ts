@@ -42,7 +42,6 @@ import { compiledSerializerCompiler } from './platform/serializer.js';
 import { AccessLogController, Metrics, observabilityPlugin, requestIdFor } from './platform/observability.js';
 import type { SigningKeys } from './platform/signing-keys.js';
 
-/** Everything the app needs from outside; tests pass their own clock, stores and log sink. */
 declare module 'fastify' {
   interface FastifyInstance {
     /** Work that runs after a response (reset mails); closing the app waits for it. */
@@ -50,6 +49,7 @@ declare module 'fastify' {
   }
 }
 
+/** Everything the app needs from outside; tests pass their own clock, stores and log sink. */
 export type AppDeps = {
   config: Config;
   database: Database;

@@ -72,7 +72,12 @@ export async function healthRoutes(app: FastifyInstance, opts: { deps: HealthDep
           fields: { checks },
         });
       }
-      if (redisCheck === 'down') throw new AppError(503, 'redis_unavailable', 'Redis does not answer.', { fields: { checks } });
+      if (redisCheck === 'down') {
+        throw new AppError(503, 'redis_unavailable', 'Redis does not answer.', {
+          headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
+          fields: { checks },
+        });
+      }
       return {
         status: notifications === 'listening' ? ('ready' as const) : ('degraded' as const),
         database: database.kind,
@@ -110,7 +115,9 @@ export async function healthRoutes(app: FastifyInstance, opts: { deps: HealthDep
         if (!withTables) return base;
         return { ...base, tables: (value as { rows: Array<{ table_name: string }> }).rows.map((row) => row.table_name) };
       } catch {
-        throw new AppError(503, 'database_unavailable', 'The database does not answer.');
+        throw new AppError(503, 'database_unavailable', 'The database does not answer.', {
+          headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
+        });
       }
     },
   );
