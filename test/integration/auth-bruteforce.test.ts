@@ -48,6 +48,15 @@ describe('failed-login protection (always on)', () => {
     expect((await login(t.app, account.email, account.password, { ip: ATTACKER })).statusCode).toBe(200);
   });
 
+  it('checks at most 10 guesses from one IP even when they are sent all at once', async () => {
+    const account = await registerUser(t.app);
+    const burst = await Promise.all(Array.from({ length: 25 }, (_, i) => login(t.app, account.email, `wrong password ${i}`, { ip: ATTACKER })));
+    const checked = burst.filter((res) => res.statusCode === 401);
+    expect(checked.length).toBeLessThanOrEqual(10);
+    for (const res of burst.filter((r) => r.statusCode !== 401)) expectProblem(res, 429, 'too_many_attempts');
+    expectProblem(await login(t.app, account.email, account.password, { ip: ATTACKER }), 429, 'too_many_attempts');
+  });
+
   it('lets the owner in from another network after the attacker’s failures, with at most a short wait', async () => {
     const account = await registerUser(t.app);
     await failTimes(account.email, 10);

@@ -104,7 +104,7 @@ export class AuthThrottle {
     if (blockedAt !== null && (clearedAt === null || clearedAt < blockedAt)) {
       throw tooManyAttempts((blockedAt + LOGIN_PROTECTION.sourceBlockMs - now) / 1000);
     }
-    if (source.sessionId) return;
+    if (source.sessionId) return this.reserveSourceAttempt(account, source);
 
     const ipFailures = await store.peek(`login:fail:ip:${source.ip}`, LOGIN_PROTECTION.ipWindowMs);
     if (ipFailures.count >= LOGIN_PROTECTION.ipFailures) {
@@ -116,11 +116,22 @@ export class AuthThrottle {
       store.get(`login:last:${account}`),
     ]);
     const delay = slowDownDelayMs(failures.count);
-    if (delay === 0 || lastFailureAt === null) return;
-    const nextAt = lastFailureAt + delay;
-    if (now < nextAt) throw loginSlowed((nextAt - now) / 1000);
-    const slot = await store.hit(`login:slot:${account}:${failures.count}:${lastFailureAt}`, LOGIN_PROTECTION.slotMs);
-    if (slot.count > 1) throw loginSlowed(1);
+    if (delay > 0 && lastFailureAt !== null) {
+      const nextAt = lastFailureAt + delay;
+      if (now < nextAt) throw loginSlowed((nextAt - now) / 1000);
+      const slot = await store.hit(`login:slot:${account}:${failures.count}:${lastFailureAt}`, LOGIN_PROTECTION.slotMs);
+      if (slot.count > 1) throw loginSlowed(1);
+    }
+    await this.reserveSourceAttempt(account, source);
+  }
+
+  /**
+   * Counts the attempt against its source before the password is checked, as if it failed (a success
+   * forgets it): guesses sent all at once cannot slip past the block while the first ones are verified.
+   */
+  private async reserveSourceAttempt(account: string, source: LoginSource): Promise<void> {
+    const attempts = await this.limiter.store.hit(`login:fail:source:${sourceKey(account, source)}`, LOGIN_PROTECTION.sourceWindowMs);
+    if (attempts.count > LOGIN_PROTECTION.sourceFailures) throw tooManyAttempts((attempts.resetAt - this.clock.now().getTime()) / 1000);
   }
 
   async recordLoginFailure(email: string, source: LoginSource): Promise<void> {
@@ -128,7 +139,8 @@ export class AuthThrottle {
     const now = this.clock.now().getTime();
     const account = accountKey(email);
     const key = sourceKey(account, source);
-    const bySource = await store.hit(`login:fail:source:${key}`, LOGIN_PROTECTION.sourceWindowMs);
+    // The attempt was counted when it was let in (reserveSourceAttempt).
+    const bySource = await store.peek(`login:fail:source:${key}`, LOGIN_PROTECTION.sourceWindowMs);
     if (bySource.count >= LOGIN_PROTECTION.sourceFailures) {
       await store.setUntil(`login:block:${key}`, now, now + LOGIN_PROTECTION.sourceBlockMs);
       await store.reset(`login:fail:source:${key}`, LOGIN_PROTECTION.sourceWindowMs);
