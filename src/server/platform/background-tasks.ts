@@ -1,20 +1,36 @@
 import type { FastifyBaseLogger } from 'fastify';
+import pLimit from 'p-limit';
+
+/** How many tasks run at once, and how many may wait: a flood of requests cannot pile up unbounded work. */
+export const BACKGROUND_LIMITS = { concurrency: 4, maxQueued: 1000 };
 
 /**
  * Work done after the response: a request hands a task over and answers at once, so how long the
  * task takes — or whether there was any work at all — cannot be read from the answer's timing.
- * In-process and best effort: a task cut off by a crash is lost (the user asks again); a graceful
- * shutdown waits for the tasks still running.
+ * In-process and best effort: a task cut off by a crash, or dropped because the queue is full, is lost
+ * (the user asks again); a graceful shutdown waits for the tasks still running or queued.
  */
 export class BackgroundTasks {
   private readonly running = new Set<Promise<void>>();
+  private readonly limit: ReturnType<typeof pLimit>;
 
-  constructor(private readonly log: FastifyBaseLogger) {}
+  constructor(
+    private readonly log: FastifyBaseLogger,
+    private readonly limits = BACKGROUND_LIMITS,
+  ) {
+    this.limit = pLimit(limits.concurrency);
+  }
 
-  /** Starts `task` on a later turn of the event loop, after the current request has answered. */
+  /** Queues `task` to start on a later turn of the event loop, after the current request has answered. */
   run(name: string, task: () => Promise<void>): void {
-    const done: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(task)
+    if (this.limit.pendingCount >= this.limits.maxQueued) {
+      this.log.warn({ task: name }, 'background queue full; task dropped');
+      return;
+    }
+    const done: Promise<void> = this.limit(async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await task();
+    })
       .catch((error: unknown) => {
         // Only the error's kind: messages from mail servers and databases may quote addresses or values.
         const { name: errorName, code } = innermost(error);
@@ -24,7 +40,7 @@ export class BackgroundTasks {
     this.running.add(done);
   }
 
-  /** Resolves once no task is running (tasks started meanwhile included). */
+  /** Resolves once no task is running or queued (tasks started meanwhile included). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.all([...this.running]);
   }
