@@ -10,8 +10,8 @@ function bound(text: string, values: unknown[]): SQL {
 /**
  * Runs a hand-written statement with positional parameters under a name, so PostgreSQL parses and plans it
  * once per connection instead of on every call. For the few statements on the hottest paths only; PGlite,
- * in-process, runs it as is. Given a transaction (`via`), it runs there, unnamed: the transaction's
- * connection is not the pool's to name statements on.
+ * in-process, runs it as is. Given a transaction (`via`), it runs there through Drizzle, unnamed (Drizzle's
+ * `execute` takes no statement name); the hot reads that also run inside transactions use `preparedPerDb`.
  */
 export async function executePrepared<R>(database: Database, name: string, text: string, values: unknown[], via: Db = database.db): Promise<R[]> {
   if (via !== database.db) return ((await via.execute(bound(text, values))) as unknown as { rows: R[] }).rows;
