@@ -12,6 +12,8 @@ import { LiveSocket } from './socket.js';
  */
 export class UserStream extends LiveSocket {
   private readonly followed = new Map<string, () => Promise<void>>();
+  /** The end of each draft's log last told to the client. */
+  private readonly lastSent = new Map<string, number>();
   private unsubscribeUser: (() => Promise<void>) | null = null;
   /** Changes before `ready` are in the list the client reads after it. */
   private ready = false;
@@ -50,11 +52,11 @@ export class UserStream extends LiveSocket {
 
   /** The user joined or left `draftId` (or created it): follow it or stop, and say so. */
   private async recheck(draftId: string): Promise<void> {
-    const member = await findMember(this.deps.db, draftId, this.user!.id);
-    const draft = member ? await findDraft(this.deps.db, draftId) : undefined;
-    if (draft) {
+    if (await findMember(this.deps.db, draftId, this.user!.id)) {
+      // Follow before reading where the log ends, so a change committed in between is heard either way.
       await this.follow(draftId);
-      this.notify({ type: 'changed', draftId, lastServerSeq: draft.lastServerSeq });
+      const draft = await findDraft(this.deps.db, draftId);
+      if (draft) this.notify({ type: 'changed', draftId, lastServerSeq: draft.lastServerSeq });
       return;
     }
     const unsubscribe = this.followed.get(draftId);
@@ -66,6 +68,13 @@ export class UserStream extends LiveSocket {
 
   private notify(frame: { type: 'changed' | 'removed'; draftId: string; lastServerSeq?: number }): void {
     if (!this.ready) return;
+    // The doorbell and a recheck's read may report the same change, in either order: never step back.
+    if (frame.lastServerSeq !== undefined) {
+      if (frame.lastServerSeq <= (this.lastSent.get(frame.draftId) ?? 0)) return;
+      this.lastSent.set(frame.draftId, frame.lastServerSeq);
+    } else {
+      this.lastSent.delete(frame.draftId);
+    }
     this.send(frame);
     if (this.overflowing()) void this.close(CLOSE.TOO_FAST, 'reading too slowly; reconnect and read the list again');
   }
