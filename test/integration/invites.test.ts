@@ -71,6 +71,21 @@ describe('invites', () => {
     expect(list.items[0].status).toBe('accepted');
   });
 
+  it('shows nothing to someone removed after accepting, when they send their used invite again', async () => {
+    const owner = await registerUser(t.app);
+    const sam = await registerUser(t.app);
+    const draft = await createDraft(t.app, owner);
+    const { token } = await invite(owner, draft.id);
+    expect((await accept(sam, token)).statusCode).toBe(200);
+    const removed = await call(t.app, 'DELETE', `/v1/drafts/${draft.id}/collaborators/${sam.user.id}`, { token: owner.accessToken });
+    expect(removed.statusCode).toBe(204);
+    await call(t.app, 'PATCH', `/v1/drafts/${draft.id}`, { token: owner.accessToken, body: { title: 'Written after Sam left' } });
+    const again = await accept(sam, token);
+    expectProblem(again, 410, 'invite_used');
+    expect(again.body).not.toContain('Written after Sam left');
+    expect((await call(t.app, 'GET', `/v1/drafts/${draft.id}`, { token: sam.accessToken })).statusCode).toBe(404);
+  });
+
   it('refuses an expired invite with 410 invite_expired', async () => {
     const owner = await registerUser(t.app);
     const draft = await createDraft(t.app, owner);

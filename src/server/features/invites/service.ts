@@ -101,9 +101,15 @@ export async function previewInvite(deps: InvitesDeps, token: string): Promise<I
 /** Consumes the invite and adds the actor, unless they accepted it before or are a member anyway. */
 async function joinThrough(deps: InvitesDeps, { tx, afterCommit }: Unit, invite: InviteRow, draft: DraftRow, actor: AuthUser): Promise<void> {
   const now = deps.clock.now();
-  if (invite.acceptedBy === actor.id) return;
+  const isMember = (await draftRepo.findMember(tx, draft.id, actor.id)) !== undefined;
+  // Accepting again answers the draft again only while the person is still on it: someone removed since
+  // cannot read the draft through the invite they once used.
+  if (invite.acceptedBy === actor.id) {
+    if (!isMember) throw inviteUsed();
+    return;
+  }
   assertUsable(invite, now);
-  if (await draftRepo.findMember(tx, draft.id, actor.id)) return;
+  if (isMember) return;
   assertEditable(draft);
   if (!(await repo.markAccepted(tx, invite.id, actor.id, now))) throw inviteUsed();
   const membershipChanges: string[] = [];
