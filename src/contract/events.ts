@@ -14,11 +14,14 @@ export const DraftEventSchema = z.object({
 });
 export type DraftEvent = z.infer<typeof DraftEventSchema>;
 
+/** Server sequence numbers are PostgreSQL integers. */
+export const MAX_SERVER_SEQ = 2_147_483_647;
+
 export const EventListSchema = z.object({ events: z.array(DraftEventSchema), lastServerSeq: z.number().int() });
 export type EventList = z.infer<typeof EventListSchema>;
 
 export const EventsQuerySchema = z.object({
-  since: z.coerce.number().int().min(0).default(0),
+  since: z.coerce.number().int().min(0).max(MAX_SERVER_SEQ).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 

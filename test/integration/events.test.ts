@@ -54,6 +54,27 @@ describe('the per-draft event log', () => {
     expect(res.json().lastServerSeq).toBe(6);
     expect((await call(t.app, 'GET', `/v1/drafts/${draft.id}/events?since=6`, { token: owner.accessToken })).json().events).toEqual([]);
     expectProblem(await call(t.app, 'GET', `/v1/drafts/${draft.id}/events?since=-1`, { token: owner.accessToken }), 400, 'validation_failed');
+    // Past the largest sequence number a log can hold: refused as input, not a database error.
+    for (const since of ['2147483648', '9007199254740991']) {
+      expectProblem(await call(t.app, 'GET', `/v1/drafts/${draft.id}/events?since=${since}`, { token: owner.accessToken }), 400, 'validation_failed');
+    }
+  });
+
+  it('records an appended segment with the same ISO-8601 time as the answer, with or without an Idempotency-Key', async () => {
+    const owner = await registerUser(t.app);
+    const draft = await createDraft(t.app, owner);
+    const plain = await call(t.app, 'POST', `/v1/drafts/${draft.id}/segments`, { token: owner.accessToken, body: { content: 'plain' } });
+    const keyed = await call(t.app, 'POST', `/v1/drafts/${draft.id}/segments`, {
+      token: owner.accessToken,
+      body: { content: 'keyed' },
+      headers: { 'idempotency-key': 'event-time-format' },
+    });
+    const events = (await call(t.app, 'GET', `/v1/drafts/${draft.id}/events?since=1`, { token: owner.accessToken })).json().events;
+    expect(events.map((e: { payload: { segment: { createdAt: string } } }) => e.payload.segment.createdAt)).toEqual([
+      plain.json().createdAt,
+      keyed.json().createdAt,
+    ]);
+    expect(plain.json().createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
   it('stores a retried client event once and answers the stored one', async () => {
