@@ -28,14 +28,14 @@ import { authPlugin } from './platform/auth.js';
 import { BackgroundTasks } from './platform/background-tasks.js';
 import { MemoryBus, type Bus } from './platform/bus.js';
 import type { Clock } from './platform/clock.js';
-import { apiNotFound, errorHandlerPlugin, handleClientError, handleError, shuttingDownPlugin } from './platform/errors.js';
+import { apiNotFound, BadRequestError, errorHandlerPlugin, handleClientError, handleError, shuttingDownPlugin } from './platform/errors.js';
 import { documentProblems } from './platform/http.js';
 import { idempotencyPlugin } from './platform/idempotency.js';
 import { transformDocument, transformRouteSchema } from './platform/openapi.js';
 import { PRINCIPAL_CHANNEL, PrincipalCache } from './platform/principal-cache.js';
 import { RateLimiter, type LimitStore } from './platform/limits.js';
 import { securityHeadersPlugin } from './platform/security-headers.js';
-import { textInputPlugin, unsupportedCharset } from './platform/text-input.js';
+import { decodeUtf8, textInputPlugin, unsupportedCharset } from './platform/text-input.js';
 import { DEV_MAILBOX_PATH, devMailboxRoutes } from './platform/dev-mailbox.js';
 import { OutboxMailer, SmtpMailer, type Mailer } from './platform/mailer.js';
 import { compiledSerializerCompiler } from './platform/serializer.js';
@@ -103,10 +103,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // treat that as no body rather than as malformed JSON. Everything else keeps Fastify's safe parser.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const refused = unsupportedCharset(request.headers['content-type']);
     if (refused) return done(refused, undefined);
-    return body.length === 0 ? done(null, undefined) : parseJson(request, body.toString(), done);
+    if (body.length === 0) return done(null, undefined);
+    // Decoding leniently would store U+FFFD in place of each broken byte sequence: refuse the body instead.
+    const text = decodeUtf8(body as Buffer);
+    if (text === null) return done(new BadRequestError('malformed_json', 'The request body is not valid UTF-8.'), undefined);
+    return parseJson(request, text, done);
   });
 
   await app.register(errorHandlerPlugin);

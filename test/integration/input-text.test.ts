@@ -235,6 +235,27 @@ describe('text that is not valid Unicode, in any field', () => {
   });
 });
 
+describe('bodies that are not valid UTF-8, and bodies full of bad text', () => {
+  it('refuses a body with broken UTF-8 bytes with 400 malformed_json instead of storing U+FFFD', async () => {
+    const owner = await registerUser(t.app);
+    const before = await snapshot();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/drafts',
+      headers: { ...bearer(owner.accessToken), 'content-type': 'application/json' },
+      payload: Buffer.concat([Buffer.from('{"title":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('","platform":"x"}')]),
+    });
+    expectProblem(res, 400, 'malformed_json');
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('lists at most 20 bad fields however many a body holds', async () => {
+    const res = await call(t.app, 'POST', '/v1/auth/login', { body: { email: Array.from({ length: 5000 }, () => '\u0000'), password: 'x' } });
+    const problem = expectProblem(res, 400, 'validation_failed');
+    expect((problem.errors as unknown[]).length).toBe(20);
+  });
+});
+
 describe('the request body’s charset', () => {
   const post = (owner: Account, contentType: string) =>
     t.app.inject({

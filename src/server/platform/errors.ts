@@ -9,6 +9,9 @@ import { isConnectionFailure } from '../db/errors.js';
 /** One bad input field, as listed in a validation problem. */
 export type FieldError = { path: string; message: string };
 
+/** A problem lists at most this many fields: a crafted body must not turn a small request into a huge answer. */
+export const MAX_FIELD_ERRORS = 20;
+
 /** An error the API answers on purpose: a status, a stable snake_case code and a human detail. */
 export class AppError extends Error {
   constructor(
@@ -114,7 +117,7 @@ export function problemBody(
     detail,
     code,
     requestId,
-    ...(errors && errors.length > 0 ? { errors } : {}),
+    ...(errors && errors.length > 0 ? { errors: errors.slice(0, MAX_FIELD_ERRORS) } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError, ValidationError, type FieldError } from './errors.js';
+import { AppError, MAX_FIELD_ERRORS, ValidationError, type FieldError } from './errors.js';
 
 // PostgreSQL stores neither NUL (text and jsonb refuse it) nor an unpaired UTF-16 surrogate (jsonb refuses
 // it, and UTF-8 encoding silently turns it into U+FFFD in text). With the `u` flag a well-formed pair is one
@@ -25,6 +25,17 @@ export function unsupportedCharset(contentType: string | undefined): AppError | 
   return new AppError(415, 'unsupported_media_type', 'Send the body as application/json in UTF-8.');
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The text of a UTF-8 body, or null when it holds a byte sequence that is not UTF-8. */
+export function decodeUtf8(bytes: Uint8Array): string | null {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Every string and object key in a parsed input that cannot be stored as text, with its path
  * (`body.device.name`). Walks iteratively so a deeply nested body cannot overflow the stack.
@@ -32,7 +43,7 @@ export function unsupportedCharset(contentType: string | undefined): AppError | 
 export function unstorableText(input: unknown, root: string): FieldError[] {
   const errors: FieldError[] = [];
   const pending: Array<[unknown, string]> = [[input, root]];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+  for (let next = pending.pop(); next !== undefined && errors.length < MAX_FIELD_ERRORS; next = pending.pop()) {
     const [value, path] = next;
     if (typeof value === 'string') {
       const message = problemOf(value);
