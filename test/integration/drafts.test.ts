@@ -37,8 +37,8 @@ describe('drafts', () => {
       [{ title: '   ', platform: 'x' }, 'body.title'],
       [{ title: 'x'.repeat(201), platform: 'x' }, 'body.title'],
       [{ title: 'ok', platform: 'myspace' }, 'body.platform'],
-      [{ title: 'ok', platform: 'x', initialSegment: 'y'.repeat(281) }, 'body.content'],
-      [{ title: 'ok', platform: 'x', initialSegment: '  \n ' }, 'body.content'],
+      [{ title: 'ok', platform: 'x', initialSegment: 'y'.repeat(281) }, 'body.initialSegment'],
+      [{ title: 'ok', platform: 'x', initialSegment: '  \n ' }, 'body.initialSegment'],
     ] as const;
     for (const [body, path] of cases) {
       const res = await call(t.app, 'POST', '/v1/drafts', { token: owner.accessToken, body });

@@ -297,7 +297,7 @@ describe('text that shows nothing, and names that reorder text', () => {
     for (const blank of INVISIBLE) {
       const cases: Array<[InjectOptions['method'], string, unknown, string]> = [
         ['POST', '/v1/drafts', { title: blank, platform: 'x' }, 'body.title'],
-        ['POST', '/v1/drafts', { title: 'ok', platform: 'x', initialSegment: blank }, 'body.content'],
+        ['POST', '/v1/drafts', { title: 'ok', platform: 'x', initialSegment: blank }, 'body.initialSegment'],
         ['PATCH', `/v1/drafts/${draft.id}`, { title: blank }, 'body.title'],
         ['POST', `/v1/drafts/${draft.id}/segments`, { content: blank }, 'body.content'],
         ['POST', `/v1/drafts/${draft.id}/events`, comment(blank), 'body.payload.text'],

@@ -75,9 +75,9 @@ function requireTitle(raw: string): string {
   return checked.value;
 }
 
-function requireContent(content: string, platform: Platform): void {
+function requireContent(content: string, platform: Platform, field = 'body.content'): void {
   const problem = segmentProblem(content, platform);
-  if (problem) throw errors.invalidField('body.content', problem);
+  if (problem) throw errors.invalidField(field, problem);
 }
 
 /** The draft as members see it. */
@@ -107,7 +107,7 @@ async function insertSegmentWithEvent(tx: Db, draft: DraftRow, author: AuthUser,
 /** Creates a draft whose creator is owner and ring holder, with an optional first segment. */
 export async function createDraft(deps: DraftsDeps, actor: AuthUser, input: CreateDraftBody): Promise<Draft> {
   const title = requireTitle(input.title);
-  if (input.initialSegment !== undefined) requireContent(input.initialSegment, input.platform);
+  if (input.initialSegment !== undefined) requireContent(input.initialSegment, input.platform, 'body.initialSegment');
   const now = deps.clock.now();
   const draft: DraftRow = {
     id: uuidv7(),
