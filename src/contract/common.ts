@@ -16,9 +16,21 @@ export const ProblemSchema = z
   .meta({ id: 'Problem' });
 export type Problem = z.infer<typeof ProblemSchema>;
 
+/**
+ * A whole number in a query string, written in decimal digits only: `Number()` alone would also take
+ * `0x10`, `1e2` or ` 5`.
+ */
+export function queryInteger(min: number, max: number, fallback: number) {
+  return z.coerce
+    .string()
+    .regex(/^\d{1,10}$/, 'Expected a whole number written in decimal digits.')
+    .pipe(z.coerce.number<string>().int().min(min).max(max))
+    .default(fallback);
+}
+
 /** `?limit=&cursor=` for every cursor-paginated list. */
 export const PageQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: queryInteger(1, 100, 20),
   cursor: z.string().max(200).optional(),
 });
 export type PageQuery = z.infer<typeof PageQuerySchema>;

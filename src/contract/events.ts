@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryInteger } from './common.js';
 import { COMMENT_MAX_LENGTH } from './constants.js';
 import { PersonSchema } from './drafts.js';
 import { isBlank } from './text.js';
@@ -21,8 +22,8 @@ export const EventListSchema = z.object({ events: z.array(DraftEventSchema), las
 export type EventList = z.infer<typeof EventListSchema>;
 
 export const EventsQuerySchema = z.object({
-  since: z.coerce.number().int().min(0).max(MAX_SERVER_SEQ).default(0),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  since: queryInteger(0, MAX_SERVER_SEQ, 0),
+  limit: queryInteger(1, 1000, 100),
 });
 
 /** Payloads of the event types clients may append, by type. */

@@ -53,3 +53,17 @@ describe('list cursors', () => {
     expect(statuses.has(200)).toBe(true);
   });
 });
+
+describe('numbers in query strings', () => {
+  it('takes limits written in decimal digits only', async () => {
+    const owner = await registerUser(t.app);
+    const draft = await createDraft(t.app, owner);
+    const lists = [...LISTS, `/v1/drafts/${draft.id}/events`];
+    for (const list of lists) {
+      expect((await call(t.app, 'GET', `${list}?limit=16`, { token: owner.accessToken })).statusCode, list).toBe(200);
+      for (const loose of ['0x10', '1e1', '%205', '5.0', '+5', '']) {
+        expectProblem(await call(t.app, 'GET', `${list}?limit=${loose}`, { token: owner.accessToken }), 400, 'validation_failed');
+      }
+    }
+  });
+});
