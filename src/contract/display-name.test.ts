@@ -28,6 +28,11 @@ describe('checkDisplayName', () => {
     expect(checkDisplayName('\u05e4\u05e8\u05d5\u05d3\u05d5\u200f').ok).toBe(true);
   });
 
+  it('refuses names that pass for a default name, in any case', () => {
+    for (const impostor of ['@u_543745', '@U_abcdef', '@u_ anyone']) expect(checkDisplayName(impostor).ok, impostor).toBe(false);
+    expect(checkDisplayName('u_543745').ok).toBe(true);
+  });
+
   it('never throws on arbitrary input', () => {
     let seed = 42;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;

@@ -7,6 +7,9 @@ const FORBIDDEN = /[\p{Cc}\u2028\u2029]/u;
 // Embedding, override and isolate controls reorder the text around a name ("Trojan Source" spoofing).
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/u;
 
+// Default names are `@u_` + 6 hex digits: a chosen name must not pass for someone else's default.
+const DEFAULT_NAME_PREFIX = /^@u_/i;
+
 // Printable ASCII without CR: every character is its own grapheme cluster, no segmenter needed.
 const SIMPLE = /^[\x20-\x7e\t\n]*$/;
 
@@ -24,6 +27,7 @@ export function checkDisplayName(raw: string): { ok: true; value: string } | { o
   if (FORBIDDEN.test(value)) return { ok: false, message: 'Display names cannot contain control characters.' };
   if (isBlank(value)) return { ok: false, message: 'Display name cannot be empty.' };
   if (BIDI_CONTROLS.test(value)) return { ok: false, message: 'Display names cannot contain text direction controls.' };
+  if (DEFAULT_NAME_PREFIX.test(value)) return { ok: false, message: 'Names starting with "@u_" are kept for default names.' };
   const length = graphemeLength(value);
   if (length > DISPLAY_NAME_MAX_LENGTH) {
     return { ok: false, message: `Use at most ${DISPLAY_NAME_MAX_LENGTH} characters.` };
