@@ -35,7 +35,7 @@ import { transformDocument, transformRouteSchema } from './platform/openapi.js';
 import { PRINCIPAL_CHANNEL, PrincipalCache } from './platform/principal-cache.js';
 import { RateLimiter, type LimitStore } from './platform/limits.js';
 import { securityHeadersPlugin } from './platform/security-headers.js';
-import { decodeUtf8, textInputPlugin, unsupportedCharset } from './platform/text-input.js';
+import { decodeUtf8, textInputPlugin, unsupportedCharset, unsupportedEncoding } from './platform/text-input.js';
 import { DEV_MAILBOX_PATH, devMailboxRoutes } from './platform/dev-mailbox.js';
 import { OutboxMailer, SmtpMailer, type Mailer } from './platform/mailer.js';
 import { compiledSerializerCompiler } from './platform/serializer.js';
@@ -104,7 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    const refused = unsupportedCharset(request.headers['content-type']);
+    const refused = unsupportedCharset(request.headers['content-type']) ?? unsupportedEncoding(request.headers['content-encoding']);
     if (refused) return done(refused, undefined);
     if (body.length === 0) return done(null, undefined);
     // Decoding leniently would store U+FFFD in place of each broken byte sequence: refuse the body instead.

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import type { InjectOptions } from 'fastify';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -246,6 +247,19 @@ describe('bodies that are not valid UTF-8, and bodies full of bad text', () => {
       payload: Buffer.concat([Buffer.from('{"title":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('","platform":"x"}')]),
     });
     expectProblem(res, 400, 'malformed_json');
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('refuses a compressed body with 415, writing nothing', async () => {
+    const owner = await registerUser(t.app);
+    const before = await snapshot();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/drafts',
+      headers: { ...bearer(owner.accessToken), 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      payload: gzipSync(JSON.stringify({ title: 'Zipped', platform: 'x' })),
+    });
+    expectProblem(res, 415, 'unsupported_media_type');
     expect(await snapshot()).toBe(before);
   });
 

@@ -25,6 +25,12 @@ export function unsupportedCharset(contentType: string | undefined): AppError | 
   return new AppError(415, 'unsupported_media_type', 'Send the body as application/json in UTF-8.');
 }
 
+/** A compressed body would reach the JSON parser as compressed bytes: only identity is accepted. */
+export function unsupportedEncoding(contentEncoding: string | undefined): AppError | null {
+  if (contentEncoding === undefined || contentEncoding.trim().toLowerCase() === 'identity') return null;
+  return new AppError(415, 'unsupported_media_type', 'Send the body uncompressed (no Content-Encoding).');
+}
+
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The text of a UTF-8 body, or null when it holds a byte sequence that is not UTF-8. */
