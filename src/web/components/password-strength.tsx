@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { Field } from './form.js';
 import { PASSWORD_MIN_LENGTH } from '../../contract/constants.js';
 import type { judgePassword, PasswordOwner, PasswordVerdict } from '../../contract/password-strength.js';
 
@@ -34,7 +35,40 @@ export function usePasswordVerdict(password: string, owner: PasswordOwner): Pass
  * The hint under a new-password field: the static advice, then the live verdict once it can be judged —
  * unless the server's refusal, shown as the field's error, already says the same.
  */
-export function passwordHint(verdict: PasswordVerdict | null, fallback: string, error?: string): string {
+function passwordHint(verdict: PasswordVerdict | null, fallback: string, error?: string): string {
   if (!verdict || (!verdict.ok && verdict.message === error)) return fallback;
   return verdict.ok ? 'Strong enough.' : verdict.message;
+}
+
+type NewPasswordFieldProps = {
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  /** Whose password it is: their email and name count as easy to guess. */
+  owner: PasswordOwner;
+  /** The server's refusal of this field, if any. */
+  error: string | undefined;
+  /** The advice shown until the password can be judged. */
+  advice?: string;
+  /** Said after the hint, whatever it is. */
+  note?: string;
+};
+
+/** A new-password input with the live strength hint that the sign-up, reset and account forms share. */
+export function NewPasswordField({ label, value, onChange, owner, error, advice, note }: NewPasswordFieldProps) {
+  const verdict = usePasswordVerdict(value, owner);
+  const hint = passwordHint(verdict, advice ?? `At least ${PASSWORD_MIN_LENGTH} characters; a short phrase works well.`, error);
+  return (
+    <Field
+      label={label}
+      type="password"
+      autoComplete="new-password"
+      required
+      minLength={PASSWORD_MIN_LENGTH}
+      hint={note ? `${hint} ${note}` : hint}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      error={error}
+    />
+  );
 }

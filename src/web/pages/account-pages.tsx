@@ -6,7 +6,7 @@ import { PASSWORD_MIN_LENGTH } from '../../contract/constants.js';
 import { api } from '../api/client.js';
 import { useAuth } from '../auth/auth-context.js';
 import { Field, FormError, fieldError, Notice } from '../components/form.js';
-import { passwordHint, usePasswordVerdict } from '../components/password-strength.js';
+import { NewPasswordField } from '../components/password-strength.js';
 
 export function AccountPage() {
   const { state, setUser } = useAuth();
@@ -15,7 +15,6 @@ export function AccountPage() {
   const [currentPassword, setCurrentPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
 
-  const verdict = usePasswordVerdict(newPassword, { email: user?.email, displayName: user?.displayName });
   const rename = useMutation({ mutationFn: () => api.updateMe(displayName), onSuccess: (u) => setUser(u) });
   const password = useMutation({
     mutationFn: () => api.changePassword(currentPassword, newPassword),
@@ -57,15 +56,14 @@ export function AccountPage() {
         <h2 id="password-title">Password</h2>
         <form onSubmit={submit(() => password.mutate())} noValidate>
           <Field label="Current password" type="password" autoComplete="current-password" value={currentPassword} onChange={(e) => setCurrentPassword(e.target.value)} error={fieldError(password.error, 'currentPassword')} />
-          <Field
+          <NewPasswordField
             label="New password"
-            type="password"
-            autoComplete="new-password"
-            minLength={PASSWORD_MIN_LENGTH}
-            hint={`${passwordHint(verdict, `At least ${PASSWORD_MIN_LENGTH} characters.`, fieldError(password.error, 'newPassword'))} Changing it signs out your other devices.`}
             value={newPassword}
-            onChange={(e) => setNewPassword(e.target.value)}
+            onChange={setNewPassword}
+            owner={{ email: user?.email, displayName: user?.displayName }}
             error={fieldError(password.error, 'newPassword')}
+            advice={`At least ${PASSWORD_MIN_LENGTH} characters.`}
+            note="Changing it signs out your other devices."
           />
           <FormError error={password.error} fields={['currentPassword', 'newPassword']} />
           {password.isSuccess && <Notice>Password changed. Your other devices were signed out.</Notice>}

@@ -1,10 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
-import { PASSWORD_MIN_LENGTH } from '../../contract/constants.js';
 import { api } from '../api/client.js';
 import { useAuth } from '../auth/auth-context.js';
 import { Field, FormError, fieldError, Notice } from '../components/form.js';
-import { passwordHint, usePasswordVerdict } from '../components/password-strength.js';
+import { NewPasswordField } from '../components/password-strength.js';
 
 /** Only same-site paths are followed after sign-in, never another origin. */
 function safeNext(next: string | null): string {
@@ -37,7 +36,6 @@ export function SignupPage() {
   const [password, setPassword] = useState('');
   const [displayName, setDisplayName] = useState('');
   const next = safeNext(params.get('next'));
-  const verdict = usePasswordVerdict(password, { email, displayName });
   const { error, busy, onSubmit } = useSubmit(async () => {
     await api.register({ email, password, ...(displayName.trim() ? { displayName } : {}) });
     navigate(next);
@@ -48,17 +46,7 @@ export function SignupPage() {
       <h1 id="signup-title">Create your account</h1>
       <form onSubmit={onSubmit} noValidate>
         <Field label="Email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={fieldError(error, 'email')} />
-        <Field
-          label="Password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={PASSWORD_MIN_LENGTH}
-          hint={passwordHint(verdict, `At least ${PASSWORD_MIN_LENGTH} characters; a short phrase works well.`, fieldError(error, 'password'))}
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={fieldError(error, 'password')}
-        />
+        <NewPasswordField label="Password" value={password} onChange={setPassword} owner={{ email, displayName }} error={fieldError(error, 'password')} />
         <Field label="Display name (optional)" autoComplete="nickname" maxLength={50} value={displayName} onChange={(e) => setDisplayName(e.target.value)} error={fieldError(error, 'displayName')} />
         <FormError error={error} fields={['email', 'password', 'displayName']} />
         <button type="submit" disabled={busy}>
@@ -133,7 +121,6 @@ export function ResetRequestPage() {
 export function ResetConfirmPage({ token }: { token: string }) {
   const [password, setPassword] = useState('');
   const [done, setDone] = useState(false);
-  const verdict = usePasswordVerdict(password, {});
   const { error, busy, onSubmit } = useSubmit(async () => {
     await api.confirmReset(token, password);
     setDone(true);
@@ -147,17 +134,7 @@ export function ResetConfirmPage({ token }: { token: string }) {
         </Notice>
       ) : (
         <form onSubmit={onSubmit} noValidate>
-          <Field
-            label="New password"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={PASSWORD_MIN_LENGTH}
-            hint={passwordHint(verdict, `At least ${PASSWORD_MIN_LENGTH} characters; a short phrase works well.`, fieldError(error, 'newPassword'))}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            error={fieldError(error, 'newPassword')}
-          />
+          <NewPasswordField label="New password" value={password} onChange={setPassword} owner={{}} error={fieldError(error, 'newPassword')} />
           <FormError error={error} fields={['newPassword']} />
           <button type="submit" disabled={busy}>
             Set new password
