@@ -100,10 +100,7 @@ export class AuthThrottle {
     const store = this.limiter.store;
     const now = this.clock.now().getTime();
     const account = accountKey(email);
-    const [blockedAt, clearedAt] = await Promise.all([store.get(`login:block:${sourceKey(account, source)}`), store.get(`login:cleared:${account}`)]);
-    if (blockedAt !== null && (clearedAt === null || clearedAt < blockedAt)) {
-      throw tooManyAttempts((blockedAt + LOGIN_PROTECTION.sourceBlockMs - now) / 1000);
-    }
+    await this.assertSourceNotBlocked(account, source);
     if (source.sessionId) return this.reserveSourceAttempt(account, source);
 
     const ipFailures = await store.peek(`login:fail:ip:${source.ip}`, LOGIN_PROTECTION.ipWindowMs);
@@ -132,6 +129,16 @@ export class AuthThrottle {
   private async reserveSourceAttempt(account: string, source: LoginSource): Promise<void> {
     const attempts = await this.limiter.store.hit(`login:fail:source:${sourceKey(account, source)}`, LOGIN_PROTECTION.sourceWindowMs);
     if (attempts.count > LOGIN_PROTECTION.sourceFailures) throw tooManyAttempts((attempts.resetAt - this.clock.now().getTime()) / 1000);
+    // The block starts a fresh count: an attempt that reserved after it was set must still see it.
+    await this.assertSourceNotBlocked(account, source);
+  }
+
+  private async assertSourceNotBlocked(account: string, source: LoginSource): Promise<void> {
+    const store = this.limiter.store;
+    const [blockedAt, clearedAt] = await Promise.all([store.get(`login:block:${sourceKey(account, source)}`), store.get(`login:cleared:${account}`)]);
+    if (blockedAt !== null && (clearedAt === null || clearedAt < blockedAt)) {
+      throw tooManyAttempts((blockedAt + LOGIN_PROTECTION.sourceBlockMs - this.clock.now().getTime()) / 1000);
+    }
   }
 
   async recordLoginFailure(email: string, source: LoginSource): Promise<void> {
