@@ -65,18 +65,24 @@ describe('Idempotency-Key', () => {
     expectProblem(await patchMe(account.accessToken, 'key-2', 'Pippin'), 422, 'idempotency_key_reused');
   });
 
-  it.runIf(onPostgres)('answers 409 while the first request is still in flight, then replays it', async () => {
+  /** Sends a keyed request to the slow route and waits until it is inside its work; `send` repeats it. */
+  async function startSlowRequest() {
     const account = await registerUser(t.app);
     runs = 0;
-    const headers = { 'idempotency-key': 'slow-1' };
+    const send = () => call(t.app, 'POST', '/test/slow', { token: account.accessToken, body: { n: 1 }, headers: { 'idempotency-key': 'slow-1' } });
     const inside = new Promise<void>((resolve) => (entered = resolve));
-    const first = call(t.app, 'POST', '/test/slow', { token: account.accessToken, body: { n: 1 }, headers });
+    const first = send();
     await inside;
-    expectProblem(await call(t.app, 'POST', '/test/slow', { token: account.accessToken, body: { n: 1 }, headers }), 409, 'idempotency_in_progress');
+    return { first, send };
+  }
+
+  it.runIf(onPostgres)('answers 409 while the first request is still in flight, then replays it', async () => {
+    const { first, send } = await startSlowRequest();
+    expectProblem(await send(), 409, 'idempotency_in_progress');
     release();
     const done = await first;
     expect(done.statusCode).toBe(201);
-    const replay = await call(t.app, 'POST', '/test/slow', { token: account.accessToken, body: { n: 1 }, headers });
+    const replay = await send();
     expect(replay.statusCode).toBe(201);
     expect(replay.body).toBe(done.body);
     expect(runs).toBe(1);
@@ -84,13 +90,8 @@ describe('Idempotency-Key', () => {
 
   // PGlite runs one transaction at a time: a repeat waits for the first to commit, then finds its answer.
   it.skipIf(onPostgres)('lets a repeat sent while the first is in flight wait for it, then replays it', async () => {
-    const account = await registerUser(t.app);
-    runs = 0;
-    const headers = { 'idempotency-key': 'slow-1' };
-    const inside = new Promise<void>((resolve) => (entered = resolve));
-    const first = call(t.app, 'POST', '/test/slow', { token: account.accessToken, body: { n: 1 }, headers });
-    await inside;
-    const repeat = call(t.app, 'POST', '/test/slow', { token: account.accessToken, body: { n: 1 }, headers });
+    const { first, send } = await startSlowRequest();
+    const repeat = send();
     release();
     const [done, replay] = [await first, await repeat];
     expect(done.statusCode).toBe(201);
