@@ -24,6 +24,10 @@ export const SegmentSchema = z.object({
   authorId: z.uuid(),
   authorDisplay: z.string(),
   createdAt: z.iso.datetime(),
+  /** 1 when written, +1 per edit: what `If-Match` names to edit or delete it. */
+  revision: z.number().int().min(1),
+  /** When the text last changed after it was written; null while it never has. */
+  editedAt: z.iso.datetime().nullable(),
 });
 export type Segment = z.infer<typeof SegmentSchema>;
 
@@ -76,7 +80,9 @@ export const PassRingBodySchema = z.object({ toUserId: z.uuid() }).strict();
 export const PassRingResultSchema = z.object({ ringHolderId: z.uuid(), passedAt: z.iso.datetime() });
 export const AddCollaboratorBodySchema = z.object({ userId: z.uuid() }).strict();
 
-export const RingPassSchema = z.object({ from: PersonSchema.nullable(), to: PersonSchema, passedAt: z.iso.datetime() });
+/** `pass`: the holder handed it on; `take`: the owner took it back; `return`: it went back to the owner when its holder left. */
+export const RingMoveKindSchema = z.enum(['pass', 'take', 'return']);
+export const RingPassSchema = z.object({ from: PersonSchema.nullable(), to: PersonSchema, passedAt: z.iso.datetime(), kind: RingMoveKindSchema });
 export const RingHistorySchema = pageOf(RingPassSchema);
 export type RingHistory = z.infer<typeof RingHistorySchema>;
 

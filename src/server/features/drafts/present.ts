@@ -23,6 +23,8 @@ export function presentSegment(s: SegmentView): Segment {
     authorId: s.authorId,
     authorDisplay: displayNameOf({ id: s.authorId, displayName: s.authorName }),
     createdAt: s.createdAt.toISOString(),
+    revision: 1,
+    editedAt: null,
   };
 }
 
@@ -75,6 +77,7 @@ export function presentRingPass(p: RingPassView): RingHistory['items'][number] {
     from: p.fromUserId ? { userId: p.fromUserId, displayName: displayNameOf({ id: p.fromUserId, displayName: p.fromName }) } : null,
     to: { userId: p.toUserId, displayName: displayNameOf({ id: p.toUserId, displayName: p.toName }) },
     passedAt: p.passedAt.toISOString(),
+    kind: 'pass',
   };
 }
 

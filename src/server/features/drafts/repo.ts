@@ -343,7 +343,8 @@ export const APPEND_SEGMENT_SQL = `
       jsonb_build_object('segment', jsonb_build_object(
         'id', $3::text, 'position', segment_count, 'content', $4::text,
         'authorId', $2::text, 'authorDisplay', $5::text,
-        'createdAt', to_char($7::timestamptz at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))),
+        'createdAt', to_char($7::timestamptz at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        'revision', 1, 'editedAt', null)),
       $2::uuid, $7::timestamptz
     from ok
   )
