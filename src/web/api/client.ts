@@ -1,5 +1,6 @@
 import type { AuthResponse, SessionPage, User } from '../../contract/auth.js';
 import type { Problem } from '../../contract/common.js';
+import type { Platform } from '../../contract/constants.js';
 import type { Collaborator, Draft, DraftSummaryPage, Invite, InvitePreview, RingHistory, Segment } from '../../contract/drafts.js';
 import type { DraftEvent, EventList } from '../../contract/events.js';
 
@@ -37,8 +38,8 @@ export class ApiClient {
     this.listener(auth);
   }
 
-  private async send(method: string, path: string, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = {};
+  private async send(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<Response> {
+    const headers: Record<string, string> = { ...extra };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.accessToken) headers.authorization = `Bearer ${this.accessToken}`;
     return fetch(path, {
@@ -66,14 +67,25 @@ export class ApiClient {
     return data as T;
   }
 
-  /** Calls the API; on an expired or missing access token it refreshes once and retries. */
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let res = await this.send(method, path, body);
-    if (res.status === 401 && !path.startsWith('/v1/auth/')) {
-      const renewed = await this.refresh();
-      if (renewed) res = await this.send(method, path, body);
-    }
-    return this.parse<T>(res);
+  /** Sends a request; on an expired or missing access token it refreshes once and sends it again. */
+  private async sendAuthorized(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response> {
+    const res = await this.send(method, path, body, headers);
+    if (res.status !== 401 || path.startsWith('/v1/auth/')) return res;
+    return (await this.refresh()) ? this.send(method, path, body, headers) : res;
+  }
+
+  /** Calls the API and answers its JSON body; a problem answer is thrown as an ApiError. */
+  async request<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
+    return this.parse<T>(await this.sendAuthorized(method, path, body, headers));
+  }
+
+  /** Downloads a file the API answers, with the file name its Content-Disposition gives. */
+  async download(path: string): Promise<{ blob: Blob; filename: string }> {
+    const res = await this.sendAuthorized('GET', path);
+    if (!res.ok) await this.parse(res);
+    const disposition = res.headers.get('content-disposition') ?? '';
+    const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'thread.txt';
+    return { blob: await res.blob(), filename };
   }
 
   /** A usable access token for the live channel, refreshing first when there is none. */
@@ -159,6 +171,20 @@ export class ApiClient {
   previewInvite = (token: string) => this.request<InvitePreview>('GET', `/v1/invites/${encodeURIComponent(token)}/preview`);
   acceptInvite = (token: string) => this.request<Draft>('POST', '/v1/invites/accept', { token });
   events = (id: string, since = 0) => this.request<EventList>('GET', `/v1/drafts/${id}/events?since=${since}&limit=1000`);
+  /** One page (up to 1,000) of the draft's comments after `since`. */
+  comments = (id: string, since = 0) =>
+    this.request<EventList>('GET', `/v1/drafts/${id}/events?types=comment.added&since=${since}&limit=${EVENT_PAGE}`);
+  editSegment = (id: string, segmentId: string, content: string, revision: number) =>
+    this.request<Segment>('PATCH', `/v1/drafts/${id}/segments/${segmentId}`, { content }, ifMatch(revision));
+  deleteSegment = (id: string, segmentId: string, revision: number) =>
+    this.request<void>('DELETE', `/v1/drafts/${id}/segments/${segmentId}`, undefined, ifMatch(revision));
+  reorderSegments = (id: string, order: string[], lastServerSeq: number) =>
+    this.request<Draft>('POST', `/v1/drafts/${id}/segments/reorder`, { order }, ifMatch(lastServerSeq));
+  revisions = (id: string, segmentId: string, cursor?: string) =>
+    this.request<RevisionPage>('GET', `/v1/drafts/${id}/segments/${segmentId}/revisions?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+  takeRing = (id: string) => this.request<{ ringHolderId: string; passedAt: string }>('POST', `/v1/drafts/${id}/ring/take`);
+  exportDraft = (id: string, format: ExportFormat, numbered: boolean) => this.download(`/v1/drafts/${id}/export?format=${format}&numbered=${numbered}`);
+  importDraft = (input: { title: string; platform: Platform; text: string }) => this.request<Draft>('POST', '/v1/drafts/import', input);
   addComment = (id: string, clientId: string, clientSeq: number, text: string, position?: number) =>
     this.request<DraftEvent>('POST', `/v1/drafts/${id}/events`, {
       type: 'comment.added',
@@ -167,6 +193,16 @@ export class ApiClient {
       payload: position === undefined ? { text } : { text, position },
     });
 }
+
+/** The most events one `GET …/events` answers. */
+export const EVENT_PAGE = 1000;
+
+export type ExportFormat = 'text' | 'markdown' | 'json';
+export type Revision = { revision: number; content: string; author: { userId: string; displayName: string }; writtenAt: string };
+export type RevisionPage = { items: Revision[]; nextCursor: string | null };
+
+/** The precondition of an edit, delete or reorder: the revision (or `lastServerSeq`) the change was made on. */
+const ifMatch = (revision: number) => ({ 'if-match': `"${revision}"` });
 
 function browserDevice(): { name: string; platform: string } {
   const ua = navigator.userAgent;

@@ -1,5 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { DraftEvent } from '../../contract/events.js';
+import { api } from './client.js';
+import { DraftCache, draftKeys } from './draft-cache.js';
 import { openLiveChannel, type LiveStatus } from './live-channel.js';
 
 export type { LiveStatus } from './live-channel.js';
@@ -18,10 +21,11 @@ const TYPING_IDLE_MS = 5_000;
 type Presence = { state: 'viewing' | 'typing'; position?: number };
 
 /**
- * Keeps a draft page current: `/v1/drafts/:id/live` refreshes the page's queries on every event and, after a
- * reconnect, resumes from the last `serverSeq` it saw, so nothing is missed.
+ * Keeps a draft page current without reading it again: once the draft is `loaded`, `/v1/drafts/:id/live`
+ * resumes after the `lastServerSeq` the page shows (at the first connect and after every reconnect), and each
+ * event it replays or streams is folded into the page's queries by a `DraftCache`.
  */
-export function useLiveDraft(draftId: string): LiveDraft {
+export function useLiveDraft(draftId: string, loaded: boolean): LiveDraft {
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<LiveStatus>('connecting');
   const [users, setUsers] = useState<PresenceUser[]>([]);
@@ -31,10 +35,8 @@ export function useLiveDraft(draftId: string): LiveDraft {
   const channel = useRef<ReturnType<typeof openLiveChannel> | null>(null);
 
   useEffect(() => {
-    let since = 0;
-    const refresh = () => {
-      for (const key of ['draft', 'events', 'ring', 'invites']) void queryClient.invalidateQueries({ queryKey: [key, draftId] });
-    };
+    if (!loaded) return;
+    const cache = new DraftCache(queryClient, draftId, api.draft);
     // An idle composer is not typing: neither the heartbeat nor a reconnect revives a typing state that lapsed.
     const current = () => {
       if (presence.current.state === 'typing' && performance.now() - typing.current.pressedAt >= TYPING_IDLE_MS) presence.current = { state: 'viewing' };
@@ -42,26 +44,24 @@ export function useLiveDraft(draftId: string): LiveDraft {
     };
     const live = openLiveChannel({
       path: `/v1/drafts/${draftId}/live`,
-      hello: () => ({ since }),
+      hello: () => ({ since: cache.since() }),
       onStatus(next) {
         setStatus(next);
         if (next === 'offline') setUsers([]);
       },
       onFrame(frame) {
         if (frame.type === 'presence') return setUsers(frame.users as PresenceUser[]);
+        if (frame.type === 'event') return cache.receive(frame.event as DraftEvent);
         if (frame.type === 'ready') {
           const here = current();
           if (here.state !== 'viewing') live.send({ type: 'presence', ...here });
-          if ((frame.lastServerSeq as number) > since) refresh();
-        } else if (frame.type === 'event') {
-          since = (frame.event as { serverSeq: number }).serverSeq;
-          refresh();
         }
       },
-      onFinal: refresh,
+      // Removed from the draft, or it is gone: reading it again shows the page why.
+      onFinal: () => void queryClient.invalidateQueries({ queryKey: draftKeys.draft(draftId) }),
       onRefused(reason) {
-        // The server's log ends before what this page saw (a restored database): start again from its start.
-        if (reason === 'since_ahead') since = 0;
+        // The server's log ends before what this page saw (a restored database): take the draft as it is now.
+        if (reason === 'since_ahead') cache.resync(undefined, true);
       },
     });
     channel.current = live;
@@ -69,8 +69,9 @@ export function useLiveDraft(draftId: string): LiveDraft {
     return () => {
       clearInterval(heartbeat);
       live.stop();
+      cache.stop();
     };
-  }, [draftId, queryClient]);
+  }, [draftId, loaded, queryClient]);
 
   const setPresence = useCallback((state: 'viewing' | 'typing', position?: number) => {
     const next: Presence = position === undefined ? { state } : { state, position };
