@@ -161,7 +161,8 @@ export class ApiClient {
   archiveDraft = (id: string) => this.request<Draft>('POST', `/v1/drafts/${id}/archive`);
   appendSegment = (id: string, content: string) => this.request<Segment>('POST', `/v1/drafts/${id}/segments`, { content });
   passRing = (id: string, toUserId: string) => this.request<{ ringHolderId: string; passedAt: string }>('POST', `/v1/drafts/${id}/ring/pass`, { toUserId });
-  ringHistory = (id: string) => this.request<RingHistory>('GET', `/v1/drafts/${id}/ring/history?limit=100`);
+  ringHistory = (id: string, cursor?: string) =>
+    this.request<RingHistory>('GET', `/v1/drafts/${id}/ring/history?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
   addCollaborator = (id: string, userId: string) => this.request<Collaborator>('POST', `/v1/drafts/${id}/collaborators`, { userId });
   removeCollaborator = (id: string, userId: string) => this.request<void>('DELETE', `/v1/drafts/${id}/collaborators/${userId}`);
   invites = (id: string) => this.request<{ items: Invite[]; nextCursor: string | null }>('GET', `/v1/drafts/${id}/invites?limit=100`);

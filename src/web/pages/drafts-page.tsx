@@ -114,9 +114,14 @@ export function DraftsPage() {
       <div className="row spread">
         <h1>Your drafts</h1>
         <LiveIndicator status={live} />
-        <button type="button" ref={opener} onClick={() => setCreating(true)}>
-          New draft
-        </button>
+        <span className="row">
+          <Link to="/drafts/import" className="button secondary">
+            Import a thread
+          </Link>
+          <button type="button" ref={opener} onClick={() => setCreating(true)}>
+            New draft
+          </button>
+        </span>
       </div>
       {drafts.isPending && <p role="status">Loading…</p>}
       <FormError error={drafts.error} />
