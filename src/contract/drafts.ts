@@ -76,12 +76,31 @@ export type CreateDraftBody = z.infer<typeof CreateDraftBodySchema>;
 
 export const RenameDraftBodySchema = z.object({ title: TitleSchema }).strict();
 export const AppendSegmentBodySchema = z.object({ content: ContentSchema }).strict();
+export const EditSegmentBodySchema = z.object({ content: ContentSchema }).strict();
+/** Every segment id of the draft, once each, in the new order. */
+export const ReorderSegmentsBodySchema = z.object({ order: z.array(z.uuid()) }).strict();
+
+/** The thread's order as a stale reorder's `412` names it (`current`). */
+export const ThreadOrderSchema = z.object({ lastServerSeq: z.number().int(), order: z.array(z.uuid()) });
+export type ThreadOrder = z.infer<typeof ThreadOrderSchema>;
+
+/** One version of a segment's text: who wrote it and when (revision 1 is the text as appended). */
+export const SegmentRevisionSchema = z.object({
+  revision: z.number().int().min(1),
+  content: z.string(),
+  author: PersonSchema,
+  writtenAt: z.iso.datetime(),
+});
+export type SegmentRevision = z.infer<typeof SegmentRevisionSchema>;
+export const SegmentRevisionPageSchema = pageOf(SegmentRevisionSchema);
+export type SegmentRevisionPage = z.infer<typeof SegmentRevisionPageSchema>;
 export const PassRingBodySchema = z.object({ toUserId: z.uuid() }).strict();
 export const PassRingResultSchema = z.object({ ringHolderId: z.uuid(), passedAt: z.iso.datetime() });
 export const AddCollaboratorBodySchema = z.object({ userId: z.uuid() }).strict();
 
 /** `pass`: the holder handed it on; `take`: the owner took it back; `return`: it went back to the owner when its holder left. */
 export const RingMoveKindSchema = z.enum(['pass', 'take', 'return']);
+export type RingMoveKind = z.infer<typeof RingMoveKindSchema>;
 export const RingPassSchema = z.object({ from: PersonSchema.nullable(), to: PersonSchema, passedAt: z.iso.datetime(), kind: RingMoveKindSchema });
 export const RingHistorySchema = pageOf(RingPassSchema);
 export type RingHistory = z.infer<typeof RingHistorySchema>;
@@ -91,7 +110,10 @@ export const AttributionSchema = z.object({
     z.object({
       userId: z.uuid(),
       displayName: z.string(),
+      /** Segments of the thread as it stands that they appended. */
       segments: z.number().int(),
+      /** Edits they made to segments of the thread as it stands (the author keeps the segment). */
+      edits: z.number().int(),
       firstContributionAt: z.iso.datetime(),
       lastContributionAt: z.iso.datetime(),
     }),

@@ -25,13 +25,35 @@ export function decodeCursor(cursor: string): KeysetCursor {
   return { at, id };
 }
 
+const NUMBER_CURSOR = /^#([1-9]\d{0,9})$/;
+
+/** Cursors of lists ordered by a whole number (a segment's revisions): `#<n>` in base64url. */
+export function encodeNumberCursor(n: number): string {
+  return Buffer.from(`#${n}`).toString('base64url');
+}
+
+/** Reads a number cursor back; anything we did not hand out is a 400 `invalid_cursor`. */
+export function decodeNumberCursor(cursor: string): number {
+  const n = Number(NUMBER_CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8'))?.[1] ?? NaN);
+  if (!Number.isSafeInteger(n) || n > 2_147_483_647 || encodeNumberCursor(n) !== cursor) {
+    throw new BadRequestError('invalid_cursor', 'The cursor is not valid; start from the first page.');
+  }
+  return n;
+}
+
 /**
  * Cuts a page from `limit + 1` rows fetched after a cursor: the extra row only tells that more follow.
- * `keyOf` gives the sort time and id of a row for the next cursor.
+ * `keyOf` gives a row's place for the next cursor: its sort time and id, or its number.
  */
-export function pageOf<R, T>(rows: R[], limit: number, keyOf: (row: R) => KeysetCursor, present: (row: R) => T): { items: T[]; nextCursor: string | null } {
+export function pageOf<R, T>(
+  rows: R[],
+  limit: number,
+  keyOf: (row: R) => KeysetCursor | number,
+  present: (row: R) => T,
+): { items: T[]; nextCursor: string | null } {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
-  const more = rows.length > limit && last !== undefined;
-  return { items: items.map(present), nextCursor: more ? encodeCursor(keyOf(last).at, keyOf(last).id) : null };
+  if (rows.length <= limit || last === undefined) return { items: items.map(present), nextCursor: null };
+  const key = keyOf(last);
+  return { items: items.map(present), nextCursor: typeof key === 'number' ? encodeNumberCursor(key) : encodeCursor(key.at, key.id) };
 }

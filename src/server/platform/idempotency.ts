@@ -18,11 +18,14 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** A request's use of a key: whose key, which key, and a hash of what was asked with it. */
 type Claim = { userId: string; key: string; hash: string };
 
-/** A response as sent, byte for byte. */
-type StoredAnswer = { status: number; body: string; type: string | null };
+/** A response as sent, byte for byte, with the headers its route chose (an ETag). */
+type StoredAnswer = { status: number; body: string; type: string | null; headers: Record<string, string> | null };
 
-/** What a route answers for its service's result: a status with the result as body, or both chosen from it. */
-export type AnswerOf<T> = number | ((result: T) => { status: number; body: unknown });
+/** The status, body and headers a route answers. */
+type Answer = { status: number; body: unknown; headers?: Record<string, string> };
+
+/** What a route answers for its service's result: a status with the result as body, or all chosen from it. */
+export type AnswerOf<T> = number | ((result: T) => Answer);
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -84,6 +87,7 @@ async function insertAnswer(tx: Db, claim: Claim, answer: StoredAnswer, now: Dat
     responseStatus: answer.status,
     responseBody: answer.body,
     responseType: answer.type,
+    responseHeaders: answer.headers,
     createdAt: now,
   };
   await tx
@@ -100,7 +104,7 @@ class AnsweredMeanwhile extends Error {
 }
 
 function sendStored(reply: FastifyReply, answer: StoredAnswer): FastifyReply {
-  reply.code(answer.status);
+  reply.code(answer.status).headers(answer.headers ?? {});
   if (answer.type) reply.type(answer.type);
   return reply.send(answer.body.length > 0 ? answer.body : null);
 }
@@ -108,18 +112,26 @@ function sendStored(reply: FastifyReply, answer: StoredAnswer): FastifyReply {
 function replay(reply: FastifyReply, claim: Claim, row: AnswerRow): FastifyReply {
   if (row.requestHash !== claim.hash) throw keyReused();
   reply.header('idempotent-replayed', 'true');
-  return sendStored(reply, { status: row.responseStatus, body: row.responseBody, type: row.responseType });
+  return sendStored(reply, { status: row.responseStatus, body: row.responseBody, type: row.responseType, headers: row.responseHeaders });
 }
 
-function answerFor<T>(answer: AnswerOf<T>, result: T): { status: number; body: unknown } {
+function answerFor<T>(answer: AnswerOf<T>, result: T): Answer {
   return typeof answer === 'number' ? { status: answer, body: result } : answer(result);
 }
 
 /** The response exactly as it will be sent: the route's serializer for that status, no body for 204. */
-function serialize(reply: FastifyReply, status: number, body: unknown): StoredAnswer {
+function serialize(reply: FastifyReply, { status, body, headers }: Answer): StoredAnswer {
   reply.code(status);
-  if (status === 204) return { status, body: '', type: null };
-  return { status, body: String(reply.serialize(body)), type: 'application/json; charset=utf-8' };
+  if (status === 204) return { status, body: '', type: null, headers: headers ?? null };
+  return { status, body: String(reply.serialize(body)), type: 'application/json; charset=utf-8', headers: headers ?? null };
+}
+
+/** Sends an answer no key stores. */
+function sendAnswer(reply: FastifyReply, { status, body, headers }: Answer): FastifyReply {
+  return reply
+    .code(status)
+    .headers(headers ?? {})
+    .send(status === 204 ? null : body);
 }
 
 type Options = {
@@ -149,8 +161,7 @@ function keyedRunner<T>(opts: Options, claim: Claim, reply: FastifyReply, answer
       const found = await findAnswer(tx, claim, now);
       if (found) throw new AnsweredMeanwhile(found);
       const result = await work({ tx, afterCommit: (effect) => effects.push(effect) });
-      const { status, body } = answerFor(answer as AnswerOf<unknown>, result);
-      stored = serialize(reply, status, body);
+      stored = serialize(reply, answerFor(answer as AnswerOf<unknown>, result));
       await insertAnswer(tx, claim, stored, now);
       return result;
     });
@@ -207,10 +218,7 @@ export const idempotencyPlugin = fp(async function idempotency(app: FastifyInsta
     run: (transact: Transact | undefined) => Promise<T>,
   ): Promise<FastifyReply> {
     const claim = claimOf(this.request);
-    if (!claim) {
-      const { status, body } = answerFor(answer, await run(undefined));
-      return this.code(status).send(status === 204 ? null : body);
-    }
+    if (!claim) return sendAnswer(this, answerFor(answer, await run(undefined)));
     const found = await findAnswer(opts.db, claim, opts.clock.now());
     if (found) return replay(this, claim, found);
     this.request.idempotencyPending = claim;
@@ -224,10 +232,7 @@ export const idempotencyPlugin = fp(async function idempotency(app: FastifyInsta
       return replay(this, claim, error.row);
     }
     const committed = keyed.state.committed;
-    if (!committed) {
-      const { status, body } = answerFor(answer, result);
-      return this.code(status).send(status === 204 ? null : body);
-    }
+    if (!committed) return sendAnswer(this, answerFor(answer, result));
     if (committed.value !== result) throw new Error('A service answered something other than what its transaction stored.');
     return sendStored(this, committed.answer);
   });
@@ -240,7 +245,7 @@ export const idempotencyPlugin = fp(async function idempotency(app: FastifyInsta
     if (reply.statusCode >= 500 || !storable) return payload;
     const type = reply.getHeader('content-type');
     const body = (payload as string | null | undefined) ?? '';
-    await storeAnswer(opts, claim, { status: reply.statusCode, body, type: typeof type === 'string' ? type : null });
+    await storeAnswer(opts, claim, { status: reply.statusCode, body, type: typeof type === 'string' ? type : null, headers: null });
     return payload;
   });
 

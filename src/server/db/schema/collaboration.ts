@@ -64,8 +64,35 @@ export const segments = pgTable(
       .notNull()
       .references(() => users.id),
     createdAt: time('created_at').notNull(),
+    /** 1 when written, +1 per edit; the versions before it are in `segment_revisions`. */
+    revision: integer('revision').notNull().default(1),
+    /** When and by whom the current text was written, once it is an edit (null for the text as appended). */
+    editedAt: time('edited_at'),
+    editedBy: uuid('edited_by').references(() => users.id),
   },
   (t) => [uniqueIndex('segments_draft_position_key').on(t.draftId, t.position), index('segments_author_idx').on(t.authorId)],
+);
+
+/**
+ * Every earlier version of a segment, and the last one of a deleted segment: the current text lives in
+ * `segments`. No foreign key to the segment, so the history outlives it; it goes with its draft.
+ */
+export const segmentRevisions = pgTable(
+  'segment_revisions',
+  {
+    draftId: uuid('draft_id')
+      .notNull()
+      .references(() => drafts.id, { onDelete: 'cascade' }),
+    segmentId: uuid('segment_id').notNull(),
+    revision: integer('revision').notNull(),
+    content: text('content').notNull(),
+    writtenBy: uuid('written_by')
+      .notNull()
+      .references(() => users.id),
+    writtenAt: time('written_at').notNull(),
+  },
+  // The key serves a segment's history newest first; the draft index serves the cascade and attribution.
+  (t) => [primaryKey({ columns: [t.segmentId, t.revision] }), index('segment_revisions_draft_idx').on(t.draftId, t.writtenBy)],
 );
 
 export const ringPasses = pgTable(
@@ -80,8 +107,13 @@ export const ringPasses = pgTable(
       .notNull()
       .references(() => users.id),
     passedAt: time('passed_at').notNull(),
+    /** `pass` by the holder, `take` by the owner, `return` to the owner when the holder left. */
+    kind: text('kind').notNull().default('pass'),
   },
-  (t) => [index('ring_passes_draft_idx').on(t.draftId, t.passedAt, t.id)],
+  (t) => [
+    index('ring_passes_draft_idx').on(t.draftId, t.passedAt, t.id),
+    check('ring_passes_kind_check', sql`${t.kind} in ('pass', 'take', 'return')`),
+  ],
 );
 
 export const invites = pgTable(
@@ -128,5 +160,6 @@ export const draftEvents = pgTable(
 export type DraftRow = typeof drafts.$inferSelect;
 export type DraftMemberRow = typeof draftMembers.$inferSelect;
 export type SegmentRow = typeof segments.$inferSelect;
+export type SegmentRevisionRow = typeof segmentRevisions.$inferSelect;
 export type InviteRow = typeof invites.$inferSelect;
 export type DraftEventRow = typeof draftEvents.$inferSelect;

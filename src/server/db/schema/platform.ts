@@ -1,4 +1,4 @@
-import { index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { time } from './columns.js';
 
 /**
@@ -15,6 +15,8 @@ export const idempotencyKeys = pgTable(
     responseStatus: integer('response_status').notNull(),
     responseBody: text('response_body').notNull(),
     responseType: text('response_type'),
+    /** Headers the route answered along with the body (an ETag), replayed with it. */
+    responseHeaders: jsonb('response_headers').$type<Record<string, string>>(),
     createdAt: time('created_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],

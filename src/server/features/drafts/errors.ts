@@ -12,6 +12,10 @@ export const ringTargetNotMember = () =>
   });
 export const ringAlreadyHeld = () =>
   new AppError(422, 'ring_already_held', 'You already hold the ring.', { errors: [{ path: 'body.toUserId', message: 'That is you.' }] });
+/** The owner taking back a ring they already hold. */
+export const ringAlreadyYours = () => new AppError(422, 'ring_already_held', 'You already hold the ring.');
+/** A segment that is not (or no longer) in this draft. */
+export const segmentNotFound = () => new NotFoundError('segment_not_found', 'This draft has no such segment; it may have been deleted.');
 /** Unknown ids and people who share no draft with the owner get this same answer, so ids do not leak. */
 export const userNotFound = () =>
   new NotFoundError('user_not_found', 'No one you already write with has this id; invite them with a link instead.');

@@ -1,9 +1,10 @@
-import type { Attribution, Collaborator, Draft, DraftSummary, RingHistory, Segment } from '../../../contract/drafts.js';
+import type { Attribution, Collaborator, Draft, DraftSummary, RingHistory, Segment, SegmentRevision } from '../../../contract/drafts.js';
 import type { DraftEvent } from '../../../contract/events.js';
 import type { DraftRow } from '../../db/schema/index.js';
 import { displayNameOf } from '../users/present.js';
 import type { EventView } from '../events/log.js';
 import { openingWords } from './content.js';
+import type { RevisionView } from './edits-repo.js';
 import type { ContributionRow, DraftSummaryRow, MemberView, RingPassView, SegmentView } from './repo.js';
 
 export function presentCollaborator(m: MemberView): Collaborator {
@@ -23,8 +24,17 @@ export function presentSegment(s: SegmentView): Segment {
     authorId: s.authorId,
     authorDisplay: displayNameOf({ id: s.authorId, displayName: s.authorName }),
     createdAt: s.createdAt.toISOString(),
-    revision: 1,
-    editedAt: null,
+    revision: s.revision,
+    editedAt: s.editedAt?.toISOString() ?? null,
+  };
+}
+
+export function presentRevision(r: RevisionView): SegmentRevision {
+  return {
+    revision: r.revision,
+    content: r.content,
+    author: { userId: r.writtenBy, displayName: displayNameOf({ id: r.writtenBy, displayName: r.writtenByName }) },
+    writtenAt: r.writtenAt.toISOString(),
   };
 }
 
@@ -77,7 +87,7 @@ export function presentRingPass(p: RingPassView): RingHistory['items'][number] {
     from: p.fromUserId ? { userId: p.fromUserId, displayName: displayNameOf({ id: p.fromUserId, displayName: p.fromName }) } : null,
     to: { userId: p.toUserId, displayName: displayNameOf({ id: p.toUserId, displayName: p.toName }) },
     passedAt: p.passedAt.toISOString(),
-    kind: 'pass',
+    kind: p.kind as RingHistory['items'][number]['kind'],
   };
 }
 
@@ -87,6 +97,7 @@ export function presentAttribution(rows: ContributionRow[]): Attribution {
       userId: r.userId,
       displayName: displayNameOf({ id: r.userId, displayName: r.displayName }),
       segments: r.segments,
+      edits: r.edits,
       firstContributionAt: r.first.toISOString(),
       lastContributionAt: r.last.toISOString(),
     })),

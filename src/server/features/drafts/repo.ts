@@ -11,6 +11,7 @@ import {
   type DraftRow,
   type SegmentRow,
 } from '../../db/schema/index.js';
+import type { RingMoveKind } from '../../../contract/drafts.js';
 import type { KeysetCursor } from '../../platform/cursor.js';
 
 export async function insertDraft(db: Db, row: DraftRow): Promise<void> {
@@ -162,26 +163,32 @@ export async function listMembers(db: Db, draftIds: string[]): Promise<MemberVie
 
 export type SegmentView = SegmentRow & { authorName: string | null };
 
+/** A segment's columns with its author's chosen name (join `users` on the author). */
+export const segmentColumns = {
+  id: segments.id,
+  draftId: segments.draftId,
+  position: segments.position,
+  content: segments.content,
+  authorId: segments.authorId,
+  createdAt: segments.createdAt,
+  revision: segments.revision,
+  editedAt: segments.editedAt,
+  editedBy: segments.editedBy,
+  authorName: users.displayName,
+};
+
 export async function listSegments(db: Db, draftIds: string[]): Promise<SegmentView[]> {
   if (draftIds.length === 0) return [];
   return db
-    .select({
-      id: segments.id,
-      draftId: segments.draftId,
-      position: segments.position,
-      content: segments.content,
-      authorId: segments.authorId,
-      createdAt: segments.createdAt,
-      authorName: users.displayName,
-    })
+    .select(segmentColumns)
     .from(segments)
     .innerJoin(users, eq(users.id, segments.authorId))
     .where(inArray(segments.draftId, draftIds))
     .orderBy(asc(segments.draftId), asc(segments.position));
 }
 
-/** The insert of a new segment, to be sent along with its event (see `recordEvent`). */
-export function segmentInsert(row: SegmentRow): SQL {
+/** The insert of a new segment (revision 1), to be sent along with its event (see `recordEvent`). */
+export function segmentInsert(row: Pick<SegmentRow, 'id' | 'draftId' | 'position' | 'content' | 'authorId' | 'createdAt'>): SQL {
   return sql`insert into segments (id, draft_id, position, content, author_id, created_at)
     values (${row.id}, ${row.draftId}, ${row.position}, ${row.content}, ${row.authorId}, ${row.createdAt.toISOString()})`;
 }
@@ -250,7 +257,7 @@ export async function listDraftSummaries(db: Db, userId: string, limit: number, 
 
 export async function insertRingPass(
   tx: Db,
-  row: { id: string; draftId: string; fromUserId: string | null; toUserId: string; passedAt: Date },
+  row: { id: string; draftId: string; fromUserId: string | null; toUserId: string; passedAt: Date; kind: RingMoveKind },
 ): Promise<void> {
   await tx.insert(ringPasses).values(row);
 }
@@ -262,6 +269,7 @@ export type RingPassView = {
   toUserId: string;
   toName: string | null;
   passedAt: Date;
+  kind: string;
 };
 
 export async function listRingPasses(
@@ -286,6 +294,7 @@ export async function listRingPasses(
       toUserId: ringPasses.toUserId,
       toName: toUser.as('to_name'),
       passedAt: ringPasses.passedAt,
+      kind: ringPasses.kind,
     })
     .from(ringPasses)
     .where(and(...conditions))
@@ -293,24 +302,36 @@ export async function listRingPasses(
     .limit(limit);
 }
 
-export type ContributionRow = { userId: string; displayName: string | null; segments: number; first: Date; last: Date };
+export type ContributionRow = { userId: string; displayName: string | null; segments: number; edits: number; first: Date; last: Date };
 
-/** Segments written per author with their first and last contribution. */
+/**
+ * Per person, what they gave the thread as it stands: the segments they appended and the edits they made to
+ * them (each version after the first, current or kept), with the times of the first and the last.
+ */
 export async function contributions(db: Db, draftId: string): Promise<ContributionRow[]> {
-  const rows = await db
-    .select({
-      userId: segments.authorId,
-      displayName: users.displayName,
-      segments: sql<number>`count(*)::int`,
-      first: sql<string>`min(${segments.createdAt})`,
-      last: sql<string>`max(${segments.createdAt})`,
-    })
-    .from(segments)
-    .innerJoin(users, eq(users.id, segments.authorId))
-    .where(eq(segments.draftId, draftId))
-    .groupBy(segments.authorId, users.displayName)
-    .orderBy(sql`count(*) desc`, sql`min(${segments.createdAt}) asc`, asc(segments.authorId));
-  return rows.map((r) => ({ ...r, first: new Date(r.first), last: new Date(r.last) }));
+  const result = await db.execute(sql`
+    with thread as (select id, author_id, created_at, revision, edited_by, edited_at from segments where draft_id = ${draftId}),
+    work as (
+      select author_id as user_id, 1 as appended, 0 as edited, created_at as at from thread
+      union all
+      select edited_by, 0, 1, edited_at from thread where revision > 1
+      union all
+      select r.written_by, 0, 1, r.written_at from segment_revisions r join thread t on t.id = r.segment_id
+      where r.draft_id = ${draftId} and r.revision > 1
+    )
+    select w.user_id, u.display_name, sum(w.appended)::int as segments, sum(w.edited)::int as edits, min(w.at) as first, max(w.at) as last
+    from work w join users u on u.id = w.user_id
+    group by w.user_id, u.display_name
+    order by segments desc, edits desc, first asc, w.user_id asc`);
+  const rows = (result as unknown as { rows: Array<{ user_id: string; display_name: string | null; segments: number; edits: number; first: string | Date; last: string | Date }> }).rows;
+  return rows.map((r) => ({
+    userId: r.user_id,
+    displayName: r.display_name,
+    segments: Number(r.segments),
+    edits: Number(r.edits),
+    first: new Date(r.first),
+    last: new Date(r.last),
+  }));
 }
 
 /** What `appendSegmentAtomically` found, and whether it wrote. */

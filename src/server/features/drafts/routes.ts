@@ -10,17 +10,28 @@ import {
   CreateDraftBodySchema,
   DraftSchema,
   DraftSummaryPageSchema,
+  EditSegmentBodySchema,
   PassRingBodySchema,
   PassRingResultSchema,
   RenameDraftBodySchema,
+  ReorderSegmentsBodySchema,
   RingHistorySchema,
+  SegmentRevisionPageSchema,
   SegmentSchema,
+  type Draft,
+  type Segment,
 } from '../../../contract/drafts.js';
 import { BEARER_AUTH, EmptyBodySchema, NoContentSchema, problemResponses } from '../../platform/http.js';
+import { etag, ifMatchHeaders, requireIfMatch } from '../../platform/preconditions.js';
+import * as edits from './edits-service.js';
 import * as drafts from './service.js';
 
 const tags = ['drafts'];
 const MemberParamsSchema = z.object({ id: z.uuid(), userId: z.uuid() });
+const SegmentParamsSchema = z.object({ id: z.uuid(), segmentId: z.uuid() });
+
+/** A changed segment, with its revision as the ETag for the next change. */
+const segmentAnswer = (segment: Segment) => ({ status: 200, body: segment, headers: { etag: etag(segment.revision) } });
 
 /** Drafts, segments, the ring, collaborators and attribution. */
 export async function draftRoutes(app: FastifyInstance, opts: { deps: drafts.DraftsDeps }) {
@@ -51,8 +62,20 @@ export async function draftRoutes(app: FastifyInstance, opts: { deps: drafts.Dra
 
   r.get(
     '/v1/drafts/:id',
-    { ...auth, schema: { ...schema, params: IdParamsSchema, response: { 200: DraftSchema, ...problemResponses(400, 401, 404) } } },
-    async (request) => drafts.getDraft(deps, request.user!, request.params.id),
+    {
+      ...auth,
+      schema: {
+        ...schema,
+        description: 'The whole draft; `ETag: "<lastServerSeq>"` is what a reorder names in If-Match.',
+        params: IdParamsSchema,
+        response: { 200: DraftSchema, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const draft = await drafts.getDraft(deps, request.user!, request.params.id);
+      reply.header('etag', etag(draft.lastServerSeq));
+      return draft;
+    },
   );
 
   r.patch(
@@ -86,6 +109,82 @@ export async function draftRoutes(app: FastifyInstance, opts: { deps: drafts.Dra
       reply.commit(201, (transact) => drafts.appendSegment({ ...deps, transact }, request.user!, request.params.id, request.body.content)),
   );
 
+  r.patch(
+    '/v1/drafts/:id/segments/:segmentId',
+    {
+      ...auth,
+      schema: {
+        ...schema,
+        description: 'The ring holder replaces a segment\'s text (If-Match: its revision); the same text changes nothing. Answers `ETag: "<revision>"`.',
+        params: SegmentParamsSchema,
+        headers: ifMatchHeaders('revision'),
+        body: EditSegmentBodySchema,
+        response: { 200: SegmentSchema, ...problemResponses(400, 401, 403, 404, 409, 412, 428) },
+      },
+    },
+    async (request, reply) => {
+      const ifMatch = requireIfMatch(request.headers['if-match']);
+      const { id, segmentId } = request.params;
+      return reply.commit(segmentAnswer, (transact) => edits.editSegment({ ...deps, transact }, request.user!, id, segmentId, request.body.content, ifMatch));
+    },
+  );
+
+  r.delete(
+    '/v1/drafts/:id/segments/:segmentId',
+    {
+      ...auth,
+      schema: {
+        ...schema,
+        description: 'The ring holder deletes a segment (If-Match: its revision); later ones move up. Its versions stay readable.',
+        params: SegmentParamsSchema,
+        headers: ifMatchHeaders('revision'),
+        response: { 204: NoContentSchema, ...problemResponses(400, 401, 403, 404, 409, 412, 428) },
+      },
+    },
+    async (request, reply) => {
+      const ifMatch = requireIfMatch(request.headers['if-match']);
+      const { id, segmentId } = request.params;
+      return reply.commit(204, (transact) => edits.deleteSegment({ ...deps, transact }, request.user!, id, segmentId, ifMatch));
+    },
+  );
+
+  r.post(
+    '/v1/drafts/:id/segments/reorder',
+    {
+      ...auth,
+      schema: {
+        ...schema,
+        description: 'The ring holder puts every segment in a new order (If-Match: the draft\'s lastServerSeq). Answers `ETag: "<lastServerSeq>"`.',
+        params: IdParamsSchema,
+        headers: ifMatchHeaders('lastServerSeq'),
+        body: ReorderSegmentsBodySchema,
+        response: { 200: DraftSchema, ...problemResponses(400, 401, 403, 404, 409, 412, 428) },
+      },
+    },
+    async (request, reply) => {
+      const ifMatch = requireIfMatch(request.headers['if-match']);
+      return reply.commit(
+        (draft: Draft) => ({ status: 200, body: draft, headers: { etag: etag(draft.lastServerSeq) } }),
+        (transact) => edits.reorderSegments({ ...deps, transact }, request.user!, request.params.id, request.body.order, ifMatch),
+      );
+    },
+  );
+
+  r.get(
+    '/v1/drafts/:id/segments/:segmentId/revisions',
+    {
+      ...auth,
+      schema: {
+        ...schema,
+        description: 'Every version of a segment, newest first, the current one included; kept after the segment is deleted.',
+        params: SegmentParamsSchema,
+        querystring: PageQuerySchema,
+        response: { 200: SegmentRevisionPageSchema, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request) => edits.segmentRevisions(deps, request.user!, request.params.id, request.params.segmentId, request.query),
+  );
+
   r.post(
     '/v1/drafts/:id/ring/pass',
     {
@@ -93,6 +192,21 @@ export async function draftRoutes(app: FastifyInstance, opts: { deps: drafts.Dra
       schema: { ...schema, params: IdParamsSchema, body: PassRingBodySchema, response: { 200: PassRingResultSchema, ...problemResponses(400, 401, 403, 404, 409, 422) } },
     },
     async (request, reply) => reply.commit(200, (transact) => drafts.passRing({ ...deps, transact }, request.user!, request.params.id, request.body.toUserId)),
+  );
+
+  r.post(
+    '/v1/drafts/:id/ring/take',
+    {
+      ...auth,
+      schema: {
+        ...schema,
+        description: 'The owner takes the ring back from whoever holds it.',
+        params: IdParamsSchema,
+        body: EmptyBodySchema,
+        response: { 200: PassRingResultSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => reply.commit(200, (transact) => drafts.takeRing({ ...deps, transact }, request.user!, request.params.id)),
   );
 
   r.get(

@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { PLATFORMS, type Platform } from '../../../contract/constants.js';
-import type { Attribution, CreateDraftBody, Draft, DraftSummaryPage, RingHistory, Segment } from '../../../contract/drafts.js';
+import type { Attribution, CreateDraftBody, Draft, DraftSummaryPage, RingHistory, RingMoveKind, Segment } from '../../../contract/drafts.js';
 import type { Database, Db } from '../../db/client.js';
 import type { DraftMemberRow, DraftRow } from '../../db/schema/index.js';
 import type { AuthUser } from '../../platform/auth.js';
@@ -75,7 +75,8 @@ function requireTitle(raw: string): string {
   return checked.value;
 }
 
-function requireContent(content: string, platform: Platform, field = 'body.content'): void {
+/** 400 unless the platform takes this text as a segment. */
+export function requireContent(content: string, platform: Platform, field = 'body.content'): void {
   const problem = segmentProblem(content, platform);
   if (problem) throw errors.invalidField(field, problem);
 }
@@ -86,8 +87,13 @@ export async function loadDraftView(db: Db, draft: DraftRow): Promise<Draft> {
   return presentDraft(draft, members, segments);
 }
 
+/** A segment as appended: its first revision, never edited. */
+function newSegment(draftId: string, authorId: string, content: string, now: Date) {
+  return { id: uuidv7(), draftId, content, authorId, createdAt: now, revision: 1, editedAt: null, editedBy: null };
+}
+
 async function insertSegmentWithEvent(tx: Db, draft: DraftRow, author: AuthUser, content: string, now: Date) {
-  const segment = { id: uuidv7(), draftId: draft.id, position: draft.segmentCount, content, authorId: author.id, createdAt: now };
+  const segment = { ...newSegment(draft.id, author.id, content, now), position: draft.segmentCount };
   const view = presentSegment({ ...segment, authorName: author.displayName });
   await recordEvent(
     tx,
@@ -181,7 +187,7 @@ export async function closeDraft(deps: DraftsDeps, actor: AuthUser, draftId: str
 /** Appends the next segment; only the ring holder may, positions stay dense under any concurrency. */
 export async function appendSegment(deps: DraftsDeps, actor: AuthUser, draftId: string, content: string): Promise<Segment> {
   const now = deps.clock.now();
-  const segment = { id: uuidv7(), draftId, content, authorId: actor.id, createdAt: now };
+  const segment = newSegment(draftId, actor.id, content, now);
   const authorDisplay = displayNameOf(actor);
   const problems = segmentProblems(content);
   const transact = deps.transact ?? autocommit(deps.db);
@@ -208,13 +214,22 @@ export async function appendSegment(deps: DraftsDeps, actor: AuthUser, draftId: 
   });
 }
 
-async function moveRing(scope: DraftScope, fromUserId: string | null, toUserId: string, actorId: string): Promise<void> {
+/** How the ring moves: `pass` (by its holder), `take` (by the owner) or `return` (to the owner when its holder leaves). */
+type RingMove = { kind: RingMoveKind; fromUserId: string; toUserId: string };
+
+async function moveRing(scope: DraftScope, move: RingMove, actorId: string): Promise<void> {
   const { tx, draft, now } = scope;
-  await repo.insertRingPass(tx, { id: uuidv7(), draftId: draft.id, fromUserId, toUserId, passedAt: now });
+  const { kind, fromUserId, toUserId } = move;
+  await repo.insertRingPass(tx, { id: uuidv7(), draftId: draft.id, fromUserId, toUserId, passedAt: now, kind });
   await recordEvent(
     tx,
     draft,
-    { type: 'ring.passed', payload: { fromUserId, toUserId, passedAt: now.toISOString() }, actorId, draftChanges: { ringHolderId: toUserId } },
+    {
+      type: kind === 'take' ? 'ring.taken' : 'ring.passed',
+      payload: { fromUserId, toUserId, passedAt: now.toISOString() },
+      actorId,
+      draftChanges: { ringHolderId: toUserId },
+    },
     now,
   );
 }
@@ -225,8 +240,19 @@ export async function passRing(deps: DraftsDeps, actor: AuthUser, draftId: strin
     assertHoldsRing(scope.draft, actor.id);
     if (toUserId === actor.id) throw errors.ringAlreadyHeld();
     if (!(await repo.findMember(scope.tx, draftId, toUserId))) throw errors.ringTargetNotMember();
-    await moveRing(scope, actor.id, toUserId, actor.id);
+    await moveRing(scope, { kind: 'pass', fromUserId: actor.id, toUserId }, actor.id);
     return { ringHolderId: toUserId, passedAt: scope.now.toISOString() };
+  });
+}
+
+/** The owner takes the ring back from whoever holds it. */
+export async function takeRing(deps: DraftsDeps, actor: AuthUser, draftId: string) {
+  return changeDraft(deps, actor, draftId, async (scope) => {
+    assertOwner(scope.member);
+    assertEditable(scope.draft);
+    if (scope.draft.ringHolderId === actor.id) throw errors.ringAlreadyYours();
+    await moveRing(scope, { kind: 'take', fromUserId: scope.draft.ringHolderId, toUserId: actor.id }, actor.id);
+    return { ringHolderId: actor.id, passedAt: scope.now.toISOString() };
   });
 }
 
@@ -292,7 +318,7 @@ export async function removeCollaborator(deps: DraftsDeps, actor: AuthUser, draf
     await repo.deleteMember(tx, draftId, userId);
     scope.membershipChanges.push(userId);
     await recordEvent(tx, draft, { type: 'collaborator.left', payload: { userId, reason: leaving ? 'left' : 'removed' }, actorId: actor.id }, now);
-    if (draft.ringHolderId === userId) await moveRing(scope, userId, draft.ownerId, actor.id);
+    if (draft.ringHolderId === userId) await moveRing(scope, { kind: 'return', fromUserId: userId, toUserId: draft.ownerId }, actor.id);
   });
 }
 

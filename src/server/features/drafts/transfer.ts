@@ -83,9 +83,19 @@ export async function importDraft(deps: DraftsDeps, actor: AuthUser, input: Impo
   const transact = deps.transact ?? transaction(deps.db);
   return transact(async ({ tx, afterCommit }) => {
     const draft = await openDraft(tx, actor, title.value, input.platform, now);
-    const rows = posts.map((content, position) => ({ id: uuidv7(), draftId: draft.id, position, content, authorId: actor.id, createdAt: now }));
+    const rows = posts.map((content, position) => ({
+      id: uuidv7(),
+      draftId: draft.id,
+      position,
+      content,
+      authorId: actor.id,
+      createdAt: now,
+      revision: 1,
+      editedAt: null,
+      editedBy: null,
+    }));
     const events = rows.map((row) => ({
-      type: 'segment.appended',
+      type: 'segment.appended' as const,
       payload: { segment: presentSegment({ ...row, authorName: actor.displayName }) },
       actorId: actor.id,
     }));

@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import type { DraftEventPayloads, DraftEventType } from '../../../contract/apply-event.js';
 import type { Db } from '../../db/client.js';
 import { preparedPerDb } from '../../db/prepared.js';
 import { draftEvents, users, type DraftEventRow, type DraftRow } from '../../db/schema/index.js';
@@ -20,12 +21,13 @@ function sqlValue(value: unknown): unknown {
 }
 
 /**
- * What one change records. `draftChanges` are written to the draft row in the same UPDATE; `alongside` are
- * further writes of the change (such as the new segment) sent in the same statement.
+ * What one change records, its payload typed as the contract folds it (`applyEvent`). `draftChanges` are
+ * written to the draft row in the same UPDATE; `alongside` are further writes of the change (such as the
+ * new segment) sent in the same statement.
  */
-export type NewEvent = {
-  type: string;
-  payload: Record<string, unknown>;
+export type NewEvent<T extends DraftEventType = DraftEventType> = {
+  type: T;
+  payload: DraftEventPayloads[T];
   actorId: string | null;
   clientId?: string;
   clientSeq?: number;
@@ -39,7 +41,7 @@ export type NewEvent = {
  * hand-written statement (data-modifying CTEs): this runs for every change, and round trips and query
  * building dominated its cost.
  */
-export async function recordEvent(tx: Db, draft: DraftRow, event: NewEvent, now: Date): Promise<DraftEventRow> {
+export async function recordEvent<T extends DraftEventType>(tx: Db, draft: DraftRow, event: NewEvent<T>, now: Date): Promise<DraftEventRow> {
   const { draftChanges, alongside, ...entry } = event;
   const [row] = await recordEvents(tx, draft, { events: [entry], draftChanges, alongside }, now);
   return row!;

@@ -1,4 +1,4 @@
-import { CLIENT_EVENT_PAYLOADS, CLIENT_EVENT_TYPES, type AppendEventBody, type DraftEvent, type EventList } from '../../../contract/events.js';
+import { CLIENT_EVENT_PAYLOADS, CLIENT_EVENT_TYPES, type AppendEventBody, type ClientEventType, type DraftEvent, type EventList } from '../../../contract/events.js';
 import type { AuthUser } from '../../platform/auth.js';
 import { AppError, ValidationError } from '../../platform/errors.js';
 import { draftNotFound, invalidField } from '../drafts/errors.js';
@@ -38,7 +38,8 @@ export async function appendClientEvent(
   draftId: string,
   input: AppendEventBody,
 ): Promise<{ event: DraftEvent; created: boolean }> {
-  const schema = CLIENT_EVENT_PAYLOADS[input.type as keyof typeof CLIENT_EVENT_PAYLOADS];
+  const type = input.type as ClientEventType;
+  const schema = CLIENT_EVENT_PAYLOADS[type];
   if (!schema) throw unknownEventType(input.type);
   const parsed = schema.safeParse(input.payload);
   if (!parsed.success) {
@@ -55,7 +56,7 @@ export async function appendClientEvent(
     const row = await recordEvent(
       tx,
       draft,
-      { type: input.type, payload, actorId: actor.id, clientId: input.clientId, clientSeq: input.clientSeq },
+      { type, payload, actorId: actor.id, clientId: input.clientId, clientSeq: input.clientSeq },
       now,
     );
     return { event: presentEvent({ ...row, actorName: actor.displayName }), created: true };
