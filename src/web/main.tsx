@@ -1,15 +1,17 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter, Link, Navigate, Route, Routes, useLocation } from 'react-router';
+import { createBrowserRouter, createRoutesFromElements, Link, Navigate, Route, RouterProvider, useLocation } from 'react-router';
 import { ApiError } from './api/client.js';
 import { AuthProvider, useAuth } from './auth/auth-context.js';
+import { ConfirmProvider } from './components/confirm-dialog.js';
 import { Layout } from './components/layout.js';
 import { AccountPage, SessionsPage } from './pages/account-pages.js';
 import { AcceptInvitePage } from './pages/accept-invite-page.js';
 import { LoginPage, ResetPasswordRoute, SignupPage } from './pages/auth-pages.js';
 import { DraftPage } from './pages/draft-page.js';
 import { DraftsPage } from './pages/drafts-page.js';
+import { ImportPage } from './pages/import-page.js';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -58,27 +60,33 @@ function NotFoundPage() {
   );
 }
 
+// A data router: the draft page asks before a move inside the app would leave unsent text (useBlocker).
+const router = createBrowserRouter(
+  createRoutesFromElements(
+    <Route element={<Layout />}>
+      <Route index element={<HomePage />} />
+      <Route path="signup" element={<SignupPage />} />
+      <Route path="login" element={<LoginPage />} />
+      <Route path="reset-password" element={<ResetPasswordRoute />} />
+      <Route path="account" element={<RequireAuth><AccountPage /></RequireAuth>} />
+      <Route path="sessions" element={<RequireAuth><SessionsPage /></RequireAuth>} />
+      <Route path="drafts" element={<RequireAuth><DraftsPage /></RequireAuth>} />
+      <Route path="drafts/import" element={<RequireAuth><ImportPage /></RequireAuth>} />
+      <Route path="drafts/:id" element={<RequireAuth><DraftPage /></RequireAuth>} />
+      <Route path="ref/:token" element={<AcceptInvitePage />} />
+      <Route path="*" element={<NotFoundPage />} />
+    </Route>,
+  ),
+);
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <BrowserRouter>
-        <AuthProvider>
-          <Routes>
-            <Route element={<Layout />}>
-              <Route index element={<HomePage />} />
-              <Route path="signup" element={<SignupPage />} />
-              <Route path="login" element={<LoginPage />} />
-              <Route path="reset-password" element={<ResetPasswordRoute />} />
-              <Route path="account" element={<RequireAuth><AccountPage /></RequireAuth>} />
-              <Route path="sessions" element={<RequireAuth><SessionsPage /></RequireAuth>} />
-              <Route path="drafts" element={<RequireAuth><DraftsPage /></RequireAuth>} />
-              <Route path="drafts/:id" element={<RequireAuth><DraftPage /></RequireAuth>} />
-              <Route path="ref/:token" element={<AcceptInvitePage />} />
-              <Route path="*" element={<NotFoundPage />} />
-            </Route>
-          </Routes>
-        </AuthProvider>
-      </BrowserRouter>
+      <AuthProvider>
+        <ConfirmProvider>
+          <RouterProvider router={router} />
+        </ConfirmProvider>
+      </AuthProvider>
     </QueryClientProvider>
   </StrictMode>,
 );
