@@ -58,5 +58,6 @@ export async function postTexts(page: Page): Promise<string[]> {
 /** Waits until the draft page is open and following the draft live. */
 export async function openDraft(page: Page, baseUrl: string, draftId: string): Promise<void> {
   await page.goto(`${baseUrl}/drafts/${draftId}`);
-  await expect.poll(() => page.getByTestId('live-status').textContent()).toContain('live');
+  // A long thread takes a while to lay out on a busy machine; the channel opens once it is shown.
+  await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 20_000 }).toContain('live');
 }

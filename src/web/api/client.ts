@@ -1,8 +1,18 @@
 import type { AuthResponse, SessionPage, User } from '../../contract/auth.js';
 import type { Problem } from '../../contract/common.js';
 import type { Platform } from '../../contract/constants.js';
-import type { Collaborator, Draft, DraftSummaryPage, Invite, InvitePreview, RingHistory, Segment } from '../../contract/drafts.js';
+import type {
+  Collaborator,
+  Draft,
+  DraftSummaryPage,
+  Invite,
+  InvitePreview,
+  RingHistory,
+  Segment,
+  SegmentRevisionPage,
+} from '../../contract/drafts.js';
 import type { DraftEvent, EventList } from '../../contract/events.js';
+import type { ExportFormat } from '../../contract/transfer.js';
 
 /** A failed API call, carrying the server's problem+json so forms can show field errors. */
 export class ApiError extends Error {
@@ -182,7 +192,7 @@ export class ApiClient {
   reorderSegments = (id: string, order: string[], lastServerSeq: number) =>
     this.request<Draft>('POST', `/v1/drafts/${id}/segments/reorder`, { order }, ifMatch(lastServerSeq));
   revisions = (id: string, segmentId: string, cursor?: string) =>
-    this.request<RevisionPage>('GET', `/v1/drafts/${id}/segments/${segmentId}/revisions?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    this.request<SegmentRevisionPage>('GET', `/v1/drafts/${id}/segments/${segmentId}/revisions?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
   takeRing = (id: string) => this.request<{ ringHolderId: string; passedAt: string }>('POST', `/v1/drafts/${id}/ring/take`);
   exportDraft = (id: string, format: ExportFormat, numbered: boolean) => this.download(`/v1/drafts/${id}/export?format=${format}&numbered=${numbered}`);
   importDraft = (input: { title: string; platform: Platform; text: string }) => this.request<Draft>('POST', '/v1/drafts/import', input);
@@ -198,9 +208,6 @@ export class ApiClient {
 /** The most events one `GET …/events` answers. */
 export const EVENT_PAGE = 1000;
 
-export type ExportFormat = 'text' | 'markdown' | 'json';
-export type Revision = { revision: number; content: string; author: { userId: string; displayName: string }; writtenAt: string };
-export type RevisionPage = { items: Revision[]; nextCursor: string | null };
 
 /** The precondition of an edit, delete or reorder: the revision (or `lastServerSeq`) the change was made on. */
 const ifMatch = (revision: number) => ({ 'if-match': `"${revision}"` });

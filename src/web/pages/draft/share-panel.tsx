@@ -2,7 +2,8 @@ import { useMutation } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { Draft } from '../../../contract/drafts.js';
 import { formatThread } from '../../../contract/thread-text.js';
-import { api, type ExportFormat } from '../../api/client.js';
+import type { ExportFormat } from '../../../contract/transfer.js';
+import { api } from '../../api/client.js';
 import { FormError } from '../../components/form.js';
 
 const FORMATS: Array<{ format: ExportFormat; label: string }> = [

@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { Draft, Segment } from '../../../contract/drafts.js';
+import type { Draft, Segment, ThreadOrder } from '../../../contract/drafts.js';
 import type { DraftEvent } from '../../../contract/events.js';
 import { api, ApiError } from '../../api/client.js';
 import { FormError } from '../../components/form.js';
@@ -10,13 +10,12 @@ import { useDraftAnswer } from './use-draft.js';
 
 const NO_COMMENTS: DraftEvent[] = [];
 
-/** What a stale reorder's problem names: where the log is now and the order it has there. */
-type CurrentOrder = { lastServerSeq: number; order: string[] };
-type Move = { order: string[]; base: CurrentOrder };
+type Move = { order: string[]; base: ThreadOrder };
 
-function currentOrderOf(error: unknown): CurrentOrder | null {
+/** What a stale reorder's problem names: where the log is now and the order it has there. */
+function currentOrderOf(error: unknown): ThreadOrder | null {
   if (!(error instanceof ApiError) || error.problem.status !== 412) return null;
-  return (error.problem as { current?: CurrentOrder }).current ?? null;
+  return (error.problem as { current?: ThreadOrder }).current ?? null;
 }
 
 const sameOrder = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
