@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createBrowserRouter, createRoutesFromElements, Link, Navigate, Route, RouterProvider, useLocation } from 'react-router';
+import { createBrowserRouter, createRoutesFromElements, Navigate, Route, RouterProvider, useLocation } from 'react-router';
 import { ApiError } from './api/client.js';
 import { AuthProvider, useAuth } from './auth/auth-context.js';
 import { ConfirmProvider } from './components/confirm-dialog.js';
@@ -11,6 +11,7 @@ import { AcceptInvitePage } from './pages/accept-invite-page.js';
 import { LoginPage, ResetPasswordRoute, SignupPage } from './pages/auth-pages.js';
 import { DraftPage } from './pages/draft-page.js';
 import { DraftsPage } from './pages/drafts-page.js';
+import { HomePage, NotFoundPage } from './pages/home-page.js';
 import { ImportPage } from './pages/import-page.js';
 import './styles.css';
 
@@ -29,35 +30,6 @@ function RequireAuth({ children }: { children: ReactNode }) {
     return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   }
   return <>{children}</>;
-}
-
-function HomePage() {
-  const { state } = useAuth();
-  if (state.status === 'loading') return <p role="status">Loading…</p>;
-  if (state.status === 'signed-in') return <Navigate to="/drafts" replace />;
-  return (
-    <section className="hero">
-      <h1>Write threads together.</h1>
-      <p>Whoever holds the ring writes the next post, then passes it on.</p>
-      <p>
-        <Link className="button" to="/signup">
-          Create an account
-        </Link>{' '}
-        <Link to="/login">Log in</Link>
-      </p>
-    </section>
-  );
-}
-
-function NotFoundPage() {
-  return (
-    <section className="card narrow">
-      <h1>Nothing here</h1>
-      <p>
-        This page does not exist. <Link to="/">Go home</Link>
-      </p>
-    </section>
-  );
 }
 
 // A data router: the draft page asks before a move inside the app would leave unsent text (useBlocker).
