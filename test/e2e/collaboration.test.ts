@@ -62,7 +62,7 @@ describe('two writers in two browsers', () => {
     await expect.poll(() => guest.locator('#composer-count').textContent()).toBe('35 / 300 characters on Bluesky');
     // Without reloading, the owner sees who is here and that Thorin is typing the next post.
     await expect.poll(() => owner.getByTestId('typing').textContent()).toContain('Thorin is typing post 2');
-    expect(await owner.getByTestId('here').textContent()).toContain('Thorin');
+    expect(await owner.getByTestId('here').getByRole('img').getAttribute('aria-label')).toBe('Thorin is typing');
     await expectAccessible(owner, '13b-owner-sees-typing');
     await snap(owner, '13b-owner-sees-typing');
     await expectAccessible(guest, '13-guest-composer');
@@ -76,8 +76,12 @@ describe('two writers in two browsers', () => {
     expect(await owner.getByTestId('segment').nth(1).textContent()).toContain('Far over the misty mountains cold');
     expect(await owner.getByTestId('segment').nth(1).textContent()).toContain('Thorin');
 
-    await owner.getByLabel('Comment on post 2').fill('Lovely line');
-    await owner.getByRole('button', { name: 'Comment' }).nth(1).click();
+    // A post's comments are folded under it with their count.
+    const second = owner.getByTestId('segment').nth(1);
+    await second.getByTestId('comments-toggle').click();
+    await second.getByLabel('Comment on post 2').fill('Lovely line');
+    await second.getByRole('button', { name: 'Comment' }).click();
+    await expect.poll(() => second.getByTestId('comments-toggle').textContent()).toBe('1 comment');
     await expect.poll(() => owner.getByTestId('comment').count()).toBe(1);
     await expectAccessible(owner, '14-owner-sees-guest-post');
     await snap(owner, '14-owner-sees-guest-post');

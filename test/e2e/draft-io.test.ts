@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { snap, useBrowserApp } from './browser.js';
-import { call, openAs, openDraft, postTexts, registerWriter } from './writers.js';
+import { useBrowserApp } from './browser.js';
+import { call, lookAt, openAs, openDraft, postTexts, registerWriter } from './writers.js';
 
 const t = useBrowserApp();
 const desktop = () => t.browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['clipboard-read', 'clipboard-write'] });
@@ -18,10 +18,11 @@ describe('getting a thread in and out', () => {
     await expect.poll(() => page.getByTestId('import-part').count()).toBe(3);
     expect(await page.getByTestId('import-verdict').innerText()).toContain('1 of 3 posts are too long for Bluesky (2)');
     expect(await page.getByRole('button', { name: /^Import/ }).isDisabled()).toBe(true);
-    await snap(page, '40-import-part-too-long');
+    await lookAt(page, '40-import-part-too-long');
 
     await page.getByLabel('Thread').fill('The road goes ever on and on.\n---\nDown from the door\n\nwhere it began.\n---\nNow far ahead the road has gone.');
     await expect.poll(() => page.getByTestId('import-verdict').innerText()).toContain('3 posts, all within');
+    await lookAt(page, '40b-import-ready');
     await page.getByRole('button', { name: 'Import 3 posts' }).click();
     await page.waitForURL(/\/drafts\/[0-9a-f-]{36}$/);
     await expect.poll(() => postTexts(page)).toEqual(['The road goes ever on and on.', 'Down from the door\n\nwhere it began.', 'Now far ahead the road has gone.']);
@@ -45,6 +46,7 @@ describe('getting a thread in and out', () => {
     await page.getByLabel('Number the posts').check();
     await page.getByRole('button', { name: 'Copy thread' }).click();
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe('1/3 Boil them.\n\n2/3 Mash them.\n\n3/3 Stick them in a stew.');
+    await lookAt(page, '42-draft-thread-copied');
 
     const downloads: Record<string, string> = {};
     for (const format of ['Text', 'Markdown', 'JSON']) {
@@ -89,12 +91,13 @@ describe('the composer', () => {
     await page.reload();
     await expect.poll(() => page.getByLabel('Next post').inputValue()).toBe('Fog on the Barrow-downs');
     expect(await page.getByLabel('Text of post 1').inputValue()).toBe('The Bucklebury ferry.');
-    await snap(page, '41-draft-restored-after-reload');
+    await lookAt(page, '41-draft-restored-after-reload');
 
     // Leaving inside the app asks first; staying keeps everything.
     await page.getByRole('link', { name: 'Drafts', exact: true }).click();
     const dialog = page.getByRole('dialog');
     await expect.poll(() => dialog.getByRole('heading').textContent()).toBe('Leave with unsent text?');
+    await lookAt(page, '41b-draft-leave-with-unsent-text');
     await dialog.getByRole('button', { name: 'Stay' }).click();
     expect(page.url()).toContain(`/drafts/${draft.id}`);
     // Closing the tab asks too (the browser's own prompt).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { snap, useBrowserApp } from './browser.js';
-import { call, join, openAs, openDraft, postTexts, registerWriter } from './writers.js';
+import { useBrowserApp } from './browser.js';
+import { call, join, lookAt, openAs, openDraft, postTexts, registerWriter } from './writers.js';
 
 const t = useBrowserApp();
 const desktop = () => t.browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -28,12 +28,14 @@ describe('the thread, changed by its ring holder', () => {
     const editor = owner.page.getByLabel('Text of post 2');
     expect(await editor.evaluate((el) => el === document.activeElement)).toBe(true);
     await editor.fill('Thirty white horses on a red hill.');
-    await snap(owner.page, '30-draft-editing-post');
+    await lookAt(owner.page, '30-draft-editing-post');
     await editor.press('Control+Enter');
     await expect.poll(() => postTexts(guest.page)).toContain('Thirty white horses on a red hill.');
     expect(await guest.page.getByTestId('segment').nth(1).getByTestId('edited').count()).toBe(1);
 
     await owner.page.getByRole('button', { name: 'Delete post 3' }).click();
+    await owner.page.getByRole('dialog').waitFor();
+    await lookAt(owner.page, '30b-draft-delete-confirm');
     await owner.page.getByRole('dialog').getByRole('button', { name: 'Delete post' }).click();
     await expect.poll(() => postTexts(guest.page)).toEqual(['What has roots?', 'Thirty white horses on a red hill.', 'An eye in a blue face.']);
 
@@ -49,12 +51,13 @@ describe('the thread, changed by its ring holder', () => {
     await owner.page.getByTestId('drag-handle').nth(2).dragTo(owner.page.getByTestId('segment').nth(0));
     await expect.poll(() => postTexts(guest.page)).toEqual(['What has roots?', 'Thirty white horses on a red hill.', 'An eye in a blue face.']);
     expect(await postTexts(owner.page)).toEqual(await postTexts(guest.page));
-    await snap(guest.page, '31-draft-guest-sees-changes');
+    await lookAt(guest.page, '31-draft-guest-sees-changes');
 
     // The history of the edited post keeps both versions.
     await guest.page.getByRole('button', { name: 'History of post 2' }).click();
     await expect.poll(() => guest.page.getByTestId('post-history').locator('li').count()).toBe(2);
     expect(await guest.page.getByTestId('post-history').innerText()).toContain('Thirty white horses.');
+    await lookAt(guest.page, '31b-draft-post-history');
 
     // What both pages show is what a fresh read shows.
     await guest.page.reload();
@@ -80,7 +83,7 @@ describe('the thread, changed by its ring holder', () => {
     await expect.poll(() => page.getByTestId('edit-conflict').count()).toBe(1);
     expect(await page.getByTestId('conflict-current').innerText()).toBe('In a hole, in the ground.');
     expect(await page.getByLabel('Text of post 1').inputValue()).toBe('In a hole in the ground, not a nasty one.');
-    await snap(page, '32-draft-edit-conflict');
+    await lookAt(page, '32-draft-edit-conflict');
 
     await page.getByRole('button', { name: 'Save mine over theirs' }).click();
     await expect.poll(() => postTexts(page)).toEqual(['In a hole in the ground, not a nasty one.', 'There lived a hobbit.']);

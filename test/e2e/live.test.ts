@@ -39,7 +39,7 @@ async function logIn(page: Page, baseUrl: string, who: Writer): Promise<void> {
 
 /** Everything the draft page shows that comes from the log: posts, comments, ring history, writers. */
 async function timeline(page: Page): Promise<string[]> {
-  const parts = ['ol.timeline', '[aria-labelledby=comments-title]', '[aria-labelledby=ring-history-title]'];
+  const parts = ['ol.thread', '[aria-labelledby=comments-title]', 'ol[aria-labelledby=ring-history-title]'];
   const texts = await Promise.all(parts.map((selector) => page.locator(selector).innerText()));
   return [...texts, ...(await page.getByTestId('collaborator').allInnerTexts())];
 }
@@ -89,7 +89,7 @@ describe('live updates in the browser', () => {
     await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 15_000 }).toContain('live');
     await expect.poll(() => page.getByTestId('segment').count()).toBe(3);
     await expect.poll(() => page.getByLabel('Next post').count()).toBe(1);
-    await expect.poll(() => page.getByTestId('comment').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('comments-toggle').nth(1).textContent()).toBe('1 comment');
     await expect.poll(() => page.locator('[aria-labelledby=ring-history-title] li').count()).toBe(1);
     const caughtUp = await timeline(page);
     await expectAccessible(page, '21-caught-up-after-cut');

@@ -1,5 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { expectAccessible, expectNoSidewaysScroll, snap } from './browser.js';
 
 /** Setting up through the API what a browser test does not itself exercise: people, drafts, invites. */
 export const PASSWORD = 'we write together now';
@@ -19,7 +20,7 @@ export async function call<T>(baseUrl: string, method: string, path: string, tok
 
 let made = 0;
 export async function registerWriter(baseUrl: string, name: string): Promise<Writer> {
-  const email = `${name.toLowerCase()}-${Date.now()}-${++made}@example.test`;
+  const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '.')}-${Date.now()}-${++made}@example.test`;
   const auth = await call<Omit<Writer, 'email' | 'name'>>(baseUrl, 'POST', '/v1/auth/register', undefined, { email, password: PASSWORD, displayName: name });
   return { ...auth, email, name };
 }
@@ -60,4 +61,11 @@ export async function openDraft(page: Page, baseUrl: string, draftId: string): P
   await page.goto(`${baseUrl}/drafts/${draftId}`);
   // A long thread takes a while to lay out on a busy machine; the channel opens once it is shown.
   await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 20_000 }).toContain('live');
+}
+
+/** One state of a page, checked as a user would meet it: no serious accessibility violation, no sideways scroll, and a screenshot. */
+export async function lookAt(page: Page, name: string): Promise<void> {
+  await expectAccessible(page, name);
+  await expectNoSidewaysScroll(page, name);
+  await snap(page, name);
 }

@@ -1,7 +1,8 @@
 import { useCallback, useMemo } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import type { Draft } from '../../contract/drafts.js';
 import { PLATFORM_NAMES } from '../../contract/platform-text.js';
+import { ApiError } from '../api/client.js';
 import { useLiveDraft, type PresenceUser } from '../api/live.js';
 import { useAuth } from '../auth/auth-context.js';
 import { Avatar } from '../components/avatar.js';
@@ -68,6 +69,15 @@ export function DraftPage() {
 
   if (state.status !== 'signed-in') return null;
   if (draft.isPending) return <p role="status">Loading…</p>;
+  if (draft.error instanceof ApiError && draft.error.problem.status === 404) {
+    return (
+      <section className="card narrow" aria-labelledby="gone-title">
+        <h1 id="gone-title">This draft is not open to you</h1>
+        <p role="alert">It may have been deleted, or you are no longer one of its writers.</p>
+        <Link to="/drafts">Back to your drafts</Link>
+      </section>
+    );
+  }
   if (draft.error || !draft.data) return <FormError error={draft.error} />;
   const d = draft.data;
   const isOwner = d.ownerId === userId;

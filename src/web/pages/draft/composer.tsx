@@ -73,7 +73,7 @@ export function Composer({ draft, userId, onTyping }: ComposerProps) {
           <div className="row spread composer-foot">
             <PostCount id="composer-count" platform={draft.platform} text={content} long />
             <span id="composer-hint" className="hint">
-              {SEND_SHORTCUT} adds it · kept on this device until sent
+              <span className="shortcut-hint">{SEND_SHORTCUT} adds it · </span>kept on this device until sent
             </span>
           </div>
           {over && !problem && <p className="field-error">{postLengthProblem(draft.platform, content)}</p>}

@@ -126,7 +126,7 @@ export function PostEditor({ draftId, platform, segment, userId, edit, focus, on
       />
       <div className="row spread">
         <PostCount id={`${id}-count`} platform={platform} text={edit.text} />
-        <span className="hint">{SEND_SHORTCUT} saves</span>
+        <span className="hint shortcut-hint">{SEND_SHORTCUT} saves</span>
       </div>
       {problem && (
         <p className="field-error" role="alert">
