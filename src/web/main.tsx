@@ -9,10 +9,8 @@ import { Layout } from './components/layout.js';
 import { AccountPage, SessionsPage } from './pages/account-pages.js';
 import { AcceptInvitePage } from './pages/accept-invite-page.js';
 import { LoginPage, ResetPasswordRoute, SignupPage } from './pages/auth-pages.js';
-import { DraftPage } from './pages/draft-page.js';
 import { DraftsPage } from './pages/drafts-page.js';
 import { HomePage, NotFoundPage } from './pages/home-page.js';
-import { ImportPage } from './pages/import-page.js';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -32,10 +30,14 @@ function RequireAuth({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
+// The draft and import pages carry the platforms' counting rules (twitter-text): loaded when first opened.
+const draftPage = () => import('./pages/draft-page.js').then(({ DraftPage }) => ({ element: <RequireAuth><DraftPage /></RequireAuth> }));
+const importPage = () => import('./pages/import-page.js').then(({ ImportPage }) => ({ element: <RequireAuth><ImportPage /></RequireAuth> }));
+
 // A data router: the draft page asks before a move inside the app would leave unsent text (useBlocker).
 const router = createBrowserRouter(
   createRoutesFromElements(
-    <Route element={<Layout />}>
+    <Route element={<Layout />} hydrateFallbackElement={<p role="status">Loading…</p>}>
       <Route index element={<HomePage />} />
       <Route path="signup" element={<SignupPage />} />
       <Route path="login" element={<LoginPage />} />
@@ -43,8 +45,8 @@ const router = createBrowserRouter(
       <Route path="account" element={<RequireAuth><AccountPage /></RequireAuth>} />
       <Route path="sessions" element={<RequireAuth><SessionsPage /></RequireAuth>} />
       <Route path="drafts" element={<RequireAuth><DraftsPage /></RequireAuth>} />
-      <Route path="drafts/import" element={<RequireAuth><ImportPage /></RequireAuth>} />
-      <Route path="drafts/:id" element={<RequireAuth><DraftPage /></RequireAuth>} />
+      <Route path="drafts/import" lazy={importPage} />
+      <Route path="drafts/:id" lazy={draftPage} />
       <Route path="ref/:token" element={<AcceptInvitePage />} />
       <Route path="*" element={<NotFoundPage />} />
     </Route>,
