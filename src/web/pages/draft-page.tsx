@@ -1,4 +1,4 @@
-import { useCallback, useMemo } from 'react';
+import { useMemo } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { Draft } from '../../contract/drafts.js';
 import { PLATFORM_NAMES } from '../../contract/platform-text.js';
@@ -6,7 +6,6 @@ import { ApiError } from '../api/client.js';
 import { useLiveDraft, type PresenceUser } from '../api/live.js';
 import { useAuth } from '../auth/auth-context.js';
 import { Avatar } from '../components/avatar.js';
-import { useConfirm } from '../components/confirm-dialog.js';
 import { FormError, Notice } from '../components/form.js';
 import { LiveIndicator } from '../components/live-indicator.js';
 import { CommentForm, CommentList } from './draft/comments.js';
@@ -17,15 +16,25 @@ import { RingPanel } from './draft/ring-panel.js';
 import { SettingsPanel } from './draft/settings-panel.js';
 import { SharePanel } from './draft/share-panel.js';
 import { Thread } from './draft/thread.js';
-import { unsentKeys, useLeaveGuard, useUnsent, useUnsentEdits, type UnsentEdit } from './draft/unsent.js';
+import { LeaveGuard } from './draft/leave-guard.js';
+import { unsentKeys, useUnsent, useUnsentEdits } from './draft/unsent.js';
 import { useCommentsQuery, useDraftQuery } from './draft/use-draft.js';
 import { InvitesPanel, WritersPanel } from './draft-people.js';
 import './draft/draft-page.css';
 
-/** Whether anything typed on this draft has not been sent: the next post, or an edit that changes its post. */
-function hasUnsent(draft: Draft | undefined, next: string, edits: Map<string, UnsentEdit>): boolean {
-  if (next.trim() !== '') return true;
-  return [...edits.values()].some((e) => e.text !== draft?.segments.find((s) => s.id === e.segmentId)?.content);
+/** For the writers waiting for the ring: who has it, and that a next post they started is kept. */
+function WaitingForRing({ draft, userId }: { draft: Draft; userId: string }) {
+  const next = useUnsent(unsentKeys.next(userId, draft.id));
+  const holder = draft.collaborators.find((c) => c.userId === draft.ringHolderId);
+  return (
+    <section className="card" aria-labelledby="composer-title">
+      <h2 id="composer-title">Your turn comes next</h2>
+      <p data-testid="waiting-for-ring">
+        The ring is with {holder?.displayName ?? 'someone'}. You can write when it is passed to you.
+        {next.trim() !== '' && ' The next post you started is kept for then.'}
+      </p>
+    </section>
+  );
 }
 
 function Typing({ typists, position }: { typists: PresenceUser[]; position: number }) {
@@ -46,27 +55,15 @@ export function DraftPage() {
   const { id = '' } = useParams();
   const { state } = useAuth();
   const navigate = useNavigate();
-  const confirm = useConfirm();
   const userId = state.status === 'signed-in' ? state.user.id : '';
   const draft = useDraftQuery(id);
   const loaded = draft.data !== undefined;
   const comments = useCommentsQuery(id, loaded);
   const { status: live, users, setPresence } = useLiveDraft(id, loaded);
   const edits = useUnsentEdits(userId, id);
-  const next = useUnsent(unsentKeys.next(userId, id));
-  const askLeave = useCallback(
-    () =>
-      confirm({
-        title: 'Leave with unsent text?',
-        body: 'What you typed stays on this device and comes back when you open this draft again.',
-        confirmLabel: 'Leave',
-        cancelLabel: 'Stay',
-      }),
-    [confirm],
-  );
-  useLeaveGuard(hasUnsent(draft.data, next, edits), askLeave);
   const allComments = useMemo(() => comments.data?.events ?? [], [comments.data]);
 
+  const guard = <LeaveGuard draftId={id} draft={draft.data} userId={userId} />;
   if (state.status !== 'signed-in') return null;
   if (draft.isPending) return <p role="status">Loading…</p>;
   if (draft.error instanceof ApiError && draft.error.problem.status === 404) {
@@ -83,13 +80,13 @@ export function DraftPage() {
   const isOwner = d.ownerId === userId;
   const editable = d.status === 'draft';
   const mine = d.ringHolderId === userId;
-  const holder = d.collaborators.find((c) => c.userId === d.ringHolderId);
   const general = allComments.filter((c) => c.payload.position === undefined);
   const typists = users.filter((u) => u.state === 'typing' && u.userId !== userId);
   const here = users.filter((u) => u.userId !== userId);
 
   return (
     <div className="draft-page with-side">
+      {guard}
       <div className="draft-main stack">
         <header className="draft-header">
           <div className="row spread">
@@ -122,13 +119,7 @@ export function DraftPage() {
           (mine ? (
             <Composer draft={d} userId={userId} onTyping={(typing) => setPresence(typing ? 'typing' : 'viewing', typing ? d.segments.length : undefined)} />
           ) : (
-            <section className="card" aria-labelledby="composer-title">
-              <h2 id="composer-title">Your turn comes next</h2>
-              <p data-testid="waiting-for-ring">
-                The ring is with {holder?.displayName ?? 'someone'}. You can write when it is passed to you.
-                {next.trim() !== '' && ' The next post you started is kept for then.'}
-              </p>
-            </section>
+            <WaitingForRing draft={d} userId={userId} />
           ))}
         <section className="card" aria-labelledby="comments-title">
           <h2 id="comments-title">Comments on the draft</h2>

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { PLATFORMS, type Platform } from '../../../contract/constants.js';
 import type { Draft } from '../../../contract/drafts.js';
 import { measurePost, PLATFORM_NAMES } from '../../../contract/platform-text.js';
@@ -15,7 +15,7 @@ function summary(over: number[], total: number, name: string): string {
  * The thread as it will look on a platform, chosen here (the draft's own first): numbered 1/n, each post with
  * its author and its count. Choosing another platform measures every post again before it shows.
  */
-export function PreviewPanel({ draft }: { draft: Draft }) {
+export const PreviewPanel = memo(function PreviewPanel({ draft }: { draft: Draft }) {
   const [platform, setPlatform] = useState<Platform>(draft.platform);
   const name = PLATFORM_NAMES[platform];
   const measures = useMemo(() => draft.segments.map((s) => measurePost(platform, s.content)), [platform, draft.segments]);
@@ -66,4 +66,4 @@ export function PreviewPanel({ draft }: { draft: Draft }) {
       )}
     </section>
   );
-}
+});

@@ -1,5 +1,5 @@
 import { useMutation } from '@tanstack/react-query';
-import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Draft, Segment, ThreadOrder } from '../../../contract/drafts.js';
 import type { DraftEvent } from '../../../contract/events.js';
 import { api, ApiError } from '../../api/client.js';
@@ -51,7 +51,7 @@ type ThreadProps = {
  * a change it did not see. A refusal only because something else happened meanwhile (a comment) is sent
  * again on the new point when the order itself is still the one the move was made on.
  */
-export function Thread({ draft, userId, canChange, canComment, comments, edits }: ThreadProps) {
+export const Thread = memo(function Thread({ draft, userId, canChange, canComment, comments, edits }: ThreadProps) {
   const answered = useDraftAnswer(draft.id);
   const [pending, setPending] = useState<string[] | null>(null);
   const [dragId, setDragId] = useState<string | null>(null);
@@ -171,4 +171,4 @@ export function Thread({ draft, userId, canChange, canComment, comments, edits }
       )}
     </>
   );
-}
+});
