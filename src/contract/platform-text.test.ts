@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import twitterText from 'twitter-text';
 import { describe, expect, it } from 'vitest';
 import type { Platform } from './constants.js';
 import { measurePost, postLengthProblem } from './platform-text.js';
@@ -63,6 +65,28 @@ describe('measurePost', () => {
   it('holds Bluesky to its 3,000 bytes too, however few graphemes that is', () => {
     expect(measurePost('bluesky', SHRUG.repeat(176))).toEqual({ length: 176, limit: 300, over: false }); // 2,992 bytes
     expect(measurePost('bluesky', SHRUG.repeat(177))).toEqual({ length: 177, limit: 300, over: true }); // 3,009 bytes
+  });
+});
+
+describe('measurePost on X, for long texts', () => {
+  // Realistic pieces of a post, URLs and emoji sequences included, joined by assorted whitespace.
+  const words = fc.constantFrom('Read', 'https://example.com/a/path?q=1', 'example.org', '👨‍👩‍👧‍👦', '🙋🏽', '漢字かな', 'café', `caf${DECOMPOSED_E}`, '@someone', '#tag', '—', 'a.b');
+  const text = fc
+    .array(fc.tuple(words, fc.constantFrom(' ', '\n', '\n\n', '\t', ' \u3000')), { minLength: 150, maxLength: 600 })
+    .map((parts) => parts.map(([word, space]) => word + space).join(''));
+
+  it('counts a text longer than a piece exactly as twitter-text counts it whole', () => {
+    fc.assert(
+      fc.property(text, (post) => {
+        expect(measurePost('x', post).length).toBe(twitterText.parseTweet(post).weightedLength);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('measures a long run without whitespace, whose URL matching would take seconds whole', () => {
+    expect(measurePost('x', 'a.'.repeat(10_000))).toEqual({ length: 20_000, limit: 280, over: true });
+    expect(measurePost('x', `${'漢'.repeat(1500)}${FAMILY.repeat(300)}`).length).toBe(3000 + 600);
   });
 });
 

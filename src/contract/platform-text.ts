@@ -38,7 +38,7 @@ export function measurePost(platform: Platform, text: string): PostMeasure {
   const limit = PLATFORM_LIMITS[platform];
   switch (platform) {
     case 'x':
-      return measured(twitterText.parseTweet(text).weightedLength, limit);
+      return measured(xLength(text), limit);
     case 'bluesky': {
       const result = measured(graphemeCount(text), limit);
       return result.over ? result : { ...result, over: byteLength(text) > BLUESKY_MAX_BYTES };
@@ -64,6 +64,45 @@ export function postLengthProblem(platform: Platform, text: string): string | nu
 
 function measured(length: number, limit: number): PostMeasure {
   return { length, limit, over: length > limit };
+}
+
+// twitter-text's URL matching takes time quadratic in the length of a run of text without whitespace: 20,000
+// characters of "a.a.a…" take seconds. URLs and emoji never span whitespace (nor does NFC compose across it), so
+// a long text is measured in pieces cut after whitespace, and their lengths add up: the cost stays linear. A run
+// longer than RUN_MAX is cut between grapheme clusters, so only a URL longer than that counts as its characters
+// instead of 23 (X would still shorten it; such links are rare and a post holding one is long anyway).
+const RUN_MAX = 300;
+
+function xLength(text: string): number {
+  if (text.length <= RUN_MAX) return twitterText.parseTweet(text).weightedLength;
+  let total = 0;
+  for (const piece of xPieces(text)) total += twitterText.parseTweet(piece).weightedLength;
+  return total;
+}
+
+function* xPieces(text: string): Generator<string> {
+  let piece = '';
+  for (const run of text.split(/(?<=\s)(?=\S)/u)) {
+    if (piece.length + run.length > RUN_MAX && piece.length > 0) {
+      yield piece;
+      piece = '';
+    }
+    if (run.length <= RUN_MAX) piece += run;
+    else yield* cutBetweenGraphemes(run);
+  }
+  if (piece.length > 0) yield piece;
+}
+
+function* cutBetweenGraphemes(run: string): Generator<string> {
+  let piece = '';
+  for (const { segment } of graphemes.segment(run)) {
+    if (piece.length + segment.length > RUN_MAX && piece.length > 0) {
+      yield piece;
+      piece = '';
+    }
+    piece += segment;
+  }
+  if (piece.length > 0) yield piece;
 }
 
 function graphemeCount(text: string): number {

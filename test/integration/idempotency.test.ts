@@ -192,6 +192,7 @@ describe('Idempotency-Key on every authenticated mutation', () => {
     // One request per route (path template → request); refusals count, since they are answers too.
     const requests: Record<string, { url: string; body?: unknown }> = {
       'POST /v1/drafts': { url: '/v1/drafts', body: { title: 'Keyed', platform: 'x' } },
+      'POST /v1/drafts/import': { url: '/v1/drafts/import', body: { title: 'Imported', platform: 'x', text: 'one\n\ntwo' } },
       'PATCH /v1/drafts/{id}': { url: d, body: { title: 'Renamed' } },
       'POST /v1/drafts/{id}/segments': { url: `${d}/segments`, body: { content: 'keyed words' } },
       'POST /v1/drafts/{id}/ring/pass': { url: `${d}/ring/pass`, body: { toUserId: other } },

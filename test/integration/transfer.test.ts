@@ -136,6 +136,7 @@ describe('POST /v1/drafts/import', () => {
     const text = ['Fits.', '🐱'.repeat(141), 'Also fits.', 'a'.repeat(290)].join('\n\n');
     const res = await importThread(owner, { title: 'Too long', platform: 'x', text });
     const problem = expectProblem(res, 400, 'validation_failed');
+    expect(problem.detail).toBe('2 fields need a change before this thread can come in.');
     expect(problem.errors).toEqual([
       { path: 'body.text[1]', message: 'Post 2: This post is 282 of 280 characters on X: trim 2 or split it into two posts.' },
       { path: 'body.text[3]', message: 'Post 4: This post is 290 of 280 characters on X: trim 10 or split it into two posts.' },
@@ -178,6 +179,13 @@ describe('POST /v1/drafts/import', () => {
     expect((await importThread(owner, { title: 'Link', platform: 'x', text: withLink })).statusCode).toBe(201);
     const bluesky = expectProblem(await importThread(owner, { title: 'Link', platform: 'bluesky', text: withLink }), 400, 'validation_failed');
     expect(bluesky.errors).toEqual([{ path: 'body.text[0]', message: expect.stringMatching(/^Post 1: This post is 477 of 300 characters on Bluesky/) }]);
+  });
+
+  it('says how many parts need a change when there are more than a problem lists', async () => {
+    const owner = await registerUser(t.app);
+    const problem = expectProblem(await importThread(owner, { title: 'Long', platform: 'bluesky', text: Array(25).fill('a'.repeat(301)).join('\n\n') }), 400, 'validation_failed');
+    expect(problem.detail).toBe('25 fields need a change before this thread can come in; the first 20 are listed.');
+    expect((problem.errors as unknown[]).length).toBe(20);
   });
 
   it('takes at most 500 posts at once', async () => {

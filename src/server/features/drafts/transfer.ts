@@ -3,7 +3,7 @@ import type { Draft } from '../../../contract/drafts.js';
 import { formatThread, splitThread } from '../../../contract/thread-text.js';
 import { IMPORT_MAX_POSTS, type DraftExport, type ExportFormat, type ImportDraftBody } from '../../../contract/transfer.js';
 import type { AuthUser } from '../../platform/auth.js';
-import { ValidationError, type FieldError } from '../../platform/errors.js';
+import { MAX_FIELD_ERRORS, ValidationError, type FieldError } from '../../platform/errors.js';
 import { transaction } from '../../platform/unit-of-work.js';
 import { recordEvents } from '../events/log.js';
 import { checkTitle, segmentProblem } from './content.js';
@@ -106,8 +106,9 @@ export async function importDraft(deps: DraftsDeps, actor: AuthUser, input: Impo
 }
 
 function refusedImport(problems: FieldError[]): ValidationError {
-  const detail = problems.length === 1 ? problems[0]!.message : `${problems.length} parts need a change before this thread can come in; each is listed.`;
-  return new ValidationError(problems, detail);
+  if (problems.length === 1) return new ValidationError(problems, problems[0]!.message);
+  const listed = problems.length > MAX_FIELD_ERRORS ? `; the first ${MAX_FIELD_ERRORS} are listed` : '';
+  return new ValidationError(problems, `${problems.length} fields need a change before this thread can come in${listed}.`);
 }
 
 function threadProblems(posts: string[], platform: ImportDraftBody['platform']): FieldError[] {
