@@ -21,7 +21,16 @@ describe('drafts', () => {
       ringHolderId: owner.user.id,
       collaborators: [{ userId: owner.user.id, displayName: 'Frodo', role: 'owner', joinedAt: '2026-03-01T09:00:00.000Z' }],
       segments: [
-        { id: expect.any(String), position: 0, content: 'It begins.', authorId: owner.user.id, authorDisplay: 'Frodo', createdAt: '2026-03-01T09:00:00.000Z' },
+        {
+          id: expect.any(String),
+          position: 0,
+          content: 'It begins.',
+          authorId: owner.user.id,
+          authorDisplay: 'Frodo',
+          createdAt: '2026-03-01T09:00:00.000Z',
+          revision: 1,
+          editedAt: null,
+        },
       ],
       lastServerSeq: 2,
       createdAt: '2026-03-01T09:00:00.000Z',
@@ -206,8 +215,8 @@ describe('segments and the ring', () => {
     const history = (await call(t.app, 'GET', `/v1/drafts/${draft.id}/ring/history`, { token: sam.accessToken })).json();
     expect(history).toEqual({
       items: [
-        { from: { userId: owner.user.id, displayName: 'Owner' }, to: { userId: sam.user.id, displayName: 'Sam' }, passedAt: '2026-03-01T09:01:00.000Z' },
-        { from: { userId: sam.user.id, displayName: 'Sam' }, to: { userId: owner.user.id, displayName: 'Owner' }, passedAt: '2026-03-01T09:02:00.000Z' },
+        { from: { userId: owner.user.id, displayName: 'Owner' }, to: { userId: sam.user.id, displayName: 'Sam' }, passedAt: '2026-03-01T09:01:00.000Z', kind: 'pass' },
+        { from: { userId: sam.user.id, displayName: 'Sam' }, to: { userId: owner.user.id, displayName: 'Owner' }, passedAt: '2026-03-01T09:02:00.000Z', kind: 'pass' },
       ],
       nextCursor: null,
     });
@@ -285,8 +294,8 @@ describe('collaborators', () => {
     const res = await call(t.app, 'GET', `/v1/drafts/${draft.id}/attribution`, { token: owner.accessToken });
     expect(res.json()).toEqual({
       contributors: [
-        { userId: sam.user.id, displayName: 'Sam', segments: 2, firstContributionAt: '2026-03-01T09:01:00.000Z', lastContributionAt: '2026-03-01T09:02:00.000Z' },
-        { userId: owner.user.id, displayName: 'Owner', segments: 1, firstContributionAt: '2026-03-01T09:00:00.000Z', lastContributionAt: '2026-03-01T09:00:00.000Z' },
+        { userId: sam.user.id, displayName: 'Sam', segments: 2, edits: 0, firstContributionAt: '2026-03-01T09:01:00.000Z', lastContributionAt: '2026-03-01T09:02:00.000Z' },
+        { userId: owner.user.id, displayName: 'Owner', segments: 1, edits: 0, firstContributionAt: '2026-03-01T09:00:00.000Z', lastContributionAt: '2026-03-01T09:00:00.000Z' },
       ],
     });
   });

@@ -186,16 +186,21 @@ async function authenticatedMutations(): Promise<string[]> {
 describe('Idempotency-Key on every authenticated mutation', () => {
   it('stores the first answer of each, and replays it byte for byte where the caller is still signed in', async () => {
     const owner = await registerUser(t.app);
-    const draft = await createDraft(t.app, owner);
+    const draft = await createDraft(t.app, owner, { initialSegment: 'first words' });
     const other = randomUUID();
     const d = `/v1/drafts/${draft.id}`;
     // One request per route (path template → request); refusals count, since they are answers too.
-    const requests: Record<string, { url: string; body?: unknown }> = {
+    const segment = draft.segments[0]!.id;
+    const requests: Record<string, { url: string; body?: unknown; headers?: Record<string, string> }> = {
       'POST /v1/drafts': { url: '/v1/drafts', body: { title: 'Keyed', platform: 'x' } },
       'POST /v1/drafts/import': { url: '/v1/drafts/import', body: { title: 'Imported', platform: 'x', text: 'one\n\ntwo' } },
       'PATCH /v1/drafts/{id}': { url: d, body: { title: 'Renamed' } },
       'POST /v1/drafts/{id}/segments': { url: `${d}/segments`, body: { content: 'keyed words' } },
+      'PATCH /v1/drafts/{id}/segments/{segmentId}': { url: `${d}/segments/${segment}`, body: { content: 'edited words' }, headers: { 'if-match': '"1"' } },
+      'POST /v1/drafts/{id}/segments/reorder': { url: `${d}/segments/reorder`, body: { order: [segment] }, headers: { 'if-match': '*' } },
+      'DELETE /v1/drafts/{id}/segments/{segmentId}': { url: `${d}/segments/${segment}`, headers: { 'if-match': '"2"' } },
       'POST /v1/drafts/{id}/ring/pass': { url: `${d}/ring/pass`, body: { toUserId: other } },
+      'POST /v1/drafts/{id}/ring/take': { url: `${d}/ring/take` },
       'POST /v1/drafts/{id}/collaborators': { url: `${d}/collaborators`, body: { userId: other } },
       'DELETE /v1/drafts/{id}/collaborators/{userId}': { url: `${d}/collaborators/${other}` },
       'POST /v1/drafts/{id}/events': { url: `${d}/events`, body: { type: 'comment.added', clientId: 'c1', clientSeq: 1, payload: { text: 'hi' } } },
@@ -215,9 +220,9 @@ describe('Idempotency-Key on every authenticated mutation', () => {
     expect(Object.keys({ ...requests, ...endingTheSession }).sort()).toEqual(await authenticatedMutations());
 
     const keyOf = (route: string) => route.replace(/[^\w/{}-]/g, '_');
-    for (const [route, { url, body }] of Object.entries(requests)) {
+    for (const [route, { url, body, headers }] of Object.entries(requests)) {
       const method = route.split(' ')[0] as 'POST' | 'PATCH' | 'DELETE';
-      const send = () => call(t.app, method, url, { token: owner.accessToken, body, headers: { 'idempotency-key': keyOf(route) } });
+      const send = () => call(t.app, method, url, { token: owner.accessToken, body, headers: { 'idempotency-key': keyOf(route), ...headers } });
       const first = await send();
       const again = await send();
       expect(first.statusCode, `${route}: ${first.body}`).toBeLessThan(500);

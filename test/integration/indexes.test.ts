@@ -26,5 +26,8 @@ describe('indexes', () => {
     expect(await indexesOf('sessions')).toHaveProperty('sessions_user_created_idx');
     expect(await indexesOf('segments')).toHaveProperty('segments_draft_position_key');
     expect(await indexesOf('draft_events')).toHaveProperty('draft_events_draft_id_server_seq_pk');
+    // A segment's revisions are read newest first by its key; the draft index serves attribution and deletes.
+    expect(Object.values(await indexesOf('segment_revisions')).join('\n')).toContain('(segment_id, revision)');
+    expect(await indexesOf('segment_revisions')).toHaveProperty('segment_revisions_draft_idx');
   });
 });

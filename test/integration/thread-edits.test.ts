@@ -312,4 +312,16 @@ describe('Idempotency-Key on thread edits', () => {
     ]);
     expect((await draftOf(owner, draft.id)).segments).toMatchObject([{ content: 'a, edited', position: 0, revision: 2 }]);
   });
+
+  it('counts If-Match as part of the request: the same key with another one is 422, a refusal is replayed', async () => {
+    const owner = await registerUser(t.app);
+    const { draft, segments } = await thread(owner, ['a']);
+    const key = { 'idempotency-key': 'edit-a' };
+    const missing = await edit(owner, draft.id, segments[0]!.id, 'a, edited', undefined, key);
+    expectProblem(missing, 428, 'precondition_required');
+    const replayed = await edit(owner, draft.id, segments[0]!.id, 'a, edited', undefined, key);
+    expect([replayed.statusCode, replayed.body, replayed.headers['idempotent-replayed']]).toEqual([428, missing.body, 'true']);
+    expectProblem(await edit(owner, draft.id, segments[0]!.id, 'a, edited', '"1"', key), 422, 'idempotency_key_reused');
+    expect((await edit(owner, draft.id, segments[0]!.id, 'a, edited', '"1"', { 'idempotency-key': 'edit-a-2' })).statusCode).toBe(200);
+  });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, decodeNumberCursor, encodeCursor, encodeNumberCursor } from './cursor.js';
 import { AppError } from './errors.js';
 
 const ID = '01a200cb-3f70-74d5-8e75-7a0ac9ba7b91';
@@ -74,5 +74,28 @@ describe('keyset cursors', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('number cursors', () => {
+  it('round-trips every revision number a segment can have', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2_147_483_647 }), (n) => {
+        expect(decodeNumberCursor(encodeNumberCursor(n))).toBe(n);
+      }),
+    );
+  });
+
+  it.each([
+    ['zero', raw('#0')],
+    ['a leading zero', raw('#01')],
+    ['a negative number', raw('#-1')],
+    ['past a PostgreSQL integer', raw('#2147483648')],
+    ['no marker', raw('5')],
+    ['a keyset cursor', encodeCursor(new Date('2026-01-01T00:00:00.000Z'), ID)],
+    ['padding', `${encodeNumberCursor(5)}=`],
+    ['garbage', 'bogus'],
+  ])('refuses %s with 400 invalid_cursor', (_name, cursor) => {
+    expect(() => decodeNumberCursor(cursor)).toThrow(INVALID_CURSOR);
   });
 });

@@ -49,10 +49,12 @@ function claimOf(request: FastifyRequest): Claim | null {
   if (key === undefined || !KEY_PATTERN.test(key)) {
     throw new BadRequestError('invalid_idempotency_key', 'Idempotency-Key must be 1–255 visible ASCII characters.');
   }
-  const hash = createHash('sha256')
-    .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
-    .digest('hex');
-  return { userId: request.user.id, key, hash };
+  const hash = createHash('sha256').update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`);
+  // The version a change is based on is part of what was asked; added only when sent, so the requests
+  // of routes that take none hash as they always did.
+  const ifMatch = request.headers['if-match'];
+  if (ifMatch !== undefined) hash.update(`\nif-match: ${String(ifMatch)}`);
+  return { userId: request.user.id, key, hash: hash.digest('hex') };
 }
 
 const keyReused = () => new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request.');

@@ -123,9 +123,10 @@ export async function draftRoutes(app: FastifyInstance, opts: { deps: drafts.Dra
       },
     },
     async (request, reply) => {
-      const ifMatch = requireIfMatch(request.headers['if-match']);
       const { id, segmentId } = request.params;
-      return reply.commit(segmentAnswer, (transact) => edits.editSegment({ ...deps, transact }, request.user!, id, segmentId, request.body.content, ifMatch));
+      return reply.commit(segmentAnswer, async (transact) =>
+        edits.editSegment({ ...deps, transact }, request.user!, id, segmentId, request.body.content, requireIfMatch(request.headers['if-match'])),
+      );
     },
   );
 
@@ -142,9 +143,10 @@ export async function draftRoutes(app: FastifyInstance, opts: { deps: drafts.Dra
       },
     },
     async (request, reply) => {
-      const ifMatch = requireIfMatch(request.headers['if-match']);
       const { id, segmentId } = request.params;
-      return reply.commit(204, (transact) => edits.deleteSegment({ ...deps, transact }, request.user!, id, segmentId, ifMatch));
+      return reply.commit(204, async (transact) =>
+        edits.deleteSegment({ ...deps, transact }, request.user!, id, segmentId, requireIfMatch(request.headers['if-match'])),
+      );
     },
   );
 
@@ -161,13 +163,12 @@ export async function draftRoutes(app: FastifyInstance, opts: { deps: drafts.Dra
         response: { 200: DraftSchema, ...problemResponses(400, 401, 403, 404, 409, 412, 428) },
       },
     },
-    async (request, reply) => {
-      const ifMatch = requireIfMatch(request.headers['if-match']);
-      return reply.commit(
+    async (request, reply) =>
+      reply.commit(
         (draft: Draft) => ({ status: 200, body: draft, headers: { etag: etag(draft.lastServerSeq) } }),
-        (transact) => edits.reorderSegments({ ...deps, transact }, request.user!, request.params.id, request.body.order, ifMatch),
-      );
-    },
+        async (transact) =>
+          edits.reorderSegments({ ...deps, transact }, request.user!, request.params.id, request.body.order, requireIfMatch(request.headers['if-match'])),
+      ),
   );
 
   r.get(
