@@ -21,18 +21,20 @@ type AvatarProps = {
   size?: 'small' | 'large';
   /** What a screen reader hears; the display name unless the avatar says more (e.g. "Thorin holds the ring"). */
   label?: string;
+  /** Hidden from screen readers, where the name is written right beside it. */
+  decorative?: boolean;
 };
 
 /**
  * A person's initials on their own colour. The colour is an OKLCH tone dark enough for white text at any
  * hue, set inline because it is computed from the id.
  */
-export function Avatar({ userId, displayName, size, label }: AvatarProps) {
+export function Avatar({ userId, displayName, size, label, decorative }: AvatarProps) {
+  const named = decorative ? { 'aria-hidden': true } : { role: 'img', 'aria-label': label ?? displayName };
   return (
     <span
       className={size ? `avatar ${size}` : 'avatar'}
-      role="img"
-      aria-label={label ?? displayName}
+      {...named}
       title={label ?? displayName}
       style={{ background: `oklch(46% 0.12 ${hueOf(userId)})`, color: 'white' }}
     >

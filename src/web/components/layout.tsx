@@ -15,7 +15,8 @@ export function RingMark({ size = 22 }: { size?: number }) {
 
 /**
  * The page frame: brand, navigation for who is signed in, and the page itself. The bar stays one row on
- * a phone: there the brand shows only its mark and the signed-in name only its avatar.
+ * a phone: there the brand shows only its mark and the signed-in name only its avatar (the name is still
+ * read out).
  */
 export function Layout() {
   const { state } = useAuth();
@@ -43,9 +44,10 @@ export function Layout() {
               <NavLink to="/account">Account</NavLink>
               <NavLink to="/sessions">Devices</NavLink>
               <span className="who">
-                <Avatar userId={state.user.id} displayName={state.user.displayName} size="small" label={`Signed in as ${state.user.displayName}`} />
-                <span className="who-name" data-testid="signed-in-as">
-                  {state.user.displayName}
+                <Avatar userId={state.user.id} displayName={state.user.displayName} size="small" decorative />
+                <span className="who-name">
+                  <span className="visually-hidden">Signed in as </span>
+                  <span data-testid="signed-in-as">{state.user.displayName}</span>
                 </span>
               </span>
               <ThemeToggle />

@@ -45,7 +45,8 @@ const full = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 
 export function relativeTime(date: Date, now: number): string {
   const elapsed = date.getTime() - now;
   for (const [unit, size] of UNITS) {
-    if (Math.abs(elapsed) >= size) return relative.format(Math.round(elapsed / size), unit);
+    // Rounded away from now by halves alike in both directions (Math.round takes -1.5 to -1, 1.5 to 2).
+    if (Math.abs(elapsed) >= size) return relative.format(Math.sign(elapsed) * Math.round(Math.abs(elapsed) / size), unit);
   }
   return relative.format(0, 'second');
 }

@@ -16,7 +16,9 @@ const POSTS = [
 ];
 const WRITING = { by: WRITERS.priya, text: '2. Conflicts are rarer than you fear when only one person writes at a time' };
 
-function SamplePost({ by, text, n, of }: { by: { userId: string; displayName: string }; text: string; n: number; of: number }) {
+type SamplePostProps = { by: { userId: string; displayName: string }; text: string; n: number; of: number; writing?: boolean };
+
+function SamplePost({ by, text, n, of, writing }: SamplePostProps) {
   return (
     <>
       <Avatar userId={by.userId} displayName={by.displayName} />
@@ -26,8 +28,12 @@ function SamplePost({ by, text, n, of }: { by: { userId: string; displayName: st
           <span className="muted">
             {n}/{of}
           </span>
+          {writing && <span className="badge ring">◯ holds the ring</span>}
         </header>
-        <p>{text}</p>
+        <p>
+          {text}
+          {writing && <span className="caret" aria-hidden="true" />}
+        </p>
         <span className="sample-count">
           {graphemeLength(text)} / {LIMIT}
         </span>
@@ -52,7 +58,7 @@ function SampleThread() {
           </li>
         ))}
         <li className="sample-post sample-writing">
-          <SamplePost {...WRITING} n={of} of={of} />
+          <SamplePost {...WRITING} n={of} of={of} writing />
         </li>
       </ol>
       <p className="ring-pass">
