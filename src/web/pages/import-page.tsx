@@ -52,14 +52,14 @@ export function ImportPage() {
 
   return (
     <div className="import-page with-side">
-      <form className="stack" onSubmit={submit} noValidate>
-        <div>
-          <p className="muted">
-            <Link to="/drafts">Drafts</Link> /
-          </p>
-          <h1>Import a thread</h1>
-          <p className="hint">Paste the whole thread. A blank line starts a new post; if your posts have paragraphs, put a line with --- between posts instead.</p>
-        </div>
+      <form onSubmit={submit} noValidate>
+        <p>
+          <Link to="/drafts">← Your drafts</Link>
+        </p>
+        <h1>Import a thread</h1>
+        <p className="hint import-intro">
+          Paste the whole thread. A blank line starts a new post; if your posts have paragraphs, put a line with --- between posts instead.
+        </p>
         <Field label="Title" value={title} onChange={(e) => setTitle(e.target.value)} error={fieldError(create.error, 'title')} />
         <div className="field">
           <label htmlFor="import-platform">Platform</label>

@@ -111,7 +111,7 @@ export function PostEditor({ draftId, platform, segment, userId, edit, focus, on
       </label>
       <textarea
         id={`${id}-text`}
-        rows={Math.min(12, Math.max(3, edit.text.split('\n').length + 1))}
+        rows={4}
         ref={field}
         value={edit.text}
         aria-invalid={over || problem ? true : undefined}

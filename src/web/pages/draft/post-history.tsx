@@ -15,7 +15,10 @@ export function PostHistory({ draftId, segmentId, position }: { draftId: string;
   });
   const items = revisions.data?.pages.flatMap((p) => p.items) ?? [];
   return (
-    <section className="post-history" aria-label={`Versions of post ${position + 1}`} data-testid="post-history">
+    <section className="post-history" aria-labelledby={`history-${segmentId}`} data-testid="post-history">
+      <h3 id={`history-${segmentId}`} className="muted">
+        Versions of post {position + 1}
+      </h3>
       {revisions.isPending && <p role="status">Loading versions…</p>}
       <FormError error={revisions.error} />
       <ol className="plain-list">
