@@ -22,6 +22,10 @@ export class ApiError extends Error {
   get code(): string {
     return this.problem.code;
   }
+  /** What a `412` says is current now (the segment, or the thread's order), when this is one. */
+  current<T>(): T | undefined {
+    return this.problem.status === 412 ? (this.problem as { current?: T }).current : undefined;
+  }
   /** The message for one field (`body.email` → `email`), if the server named it. */
   fieldError(field: string): string | undefined {
     return this.problem.errors?.find((e) => e.path === `body.${field}` || e.path === field)?.message;

@@ -25,12 +25,6 @@ type PostEditorProps = {
   onClose(): void;
 };
 
-/** The post's current version, when a save met a newer one (`412`, the problem names it as `current`). */
-function conflictOf(error: unknown): Segment | null {
-  if (!(error instanceof ApiError) || error.problem.status !== 412) return null;
-  return (error.problem as { current?: Segment }).current ?? null;
-}
-
 /**
  * Edits a post in place. The save names the revision the edit started from, so a change made meanwhile
  * (on another device, by another writer) is never overwritten unseen: the server refuses it, and the editor
@@ -60,7 +54,8 @@ export function PostEditor({ draftId, platform, segment, userId, edit, focus, on
       onClose();
     },
     onError: (error) => {
-      const current = conflictOf(error);
+      // A save that met a newer version: the problem names it.
+      const current = error instanceof ApiError ? error.current<Segment>() : undefined;
       if (!current) return;
       change((d) => localChange.edited(d, current));
       setConflict(current);

@@ -54,7 +54,7 @@ export const Post = memo(function Post({ draftId, platform, segment, total, user
     mutationFn: () => api.deleteSegment(draftId, segment.id, segment.revision),
     onSuccess: () => change((d) => localChange.deleted(d, segment.id)),
     onError: (error) => {
-      const current = error instanceof ApiError && error.problem.status === 412 ? (error.problem as { current?: Segment }).current : undefined;
+      const current = error instanceof ApiError ? error.current<Segment>() : undefined;
       if (current) change((d) => localChange.edited(d, current));
     },
   });

@@ -13,10 +13,7 @@ const NO_COMMENTS: DraftEvent[] = [];
 type Move = { order: string[]; base: ThreadOrder };
 
 /** What a stale reorder's problem names: where the log is now and the order it has there. */
-function currentOrderOf(error: unknown): ThreadOrder | null {
-  if (!(error instanceof ApiError) || error.problem.status !== 412) return null;
-  return (error.problem as { current?: ThreadOrder }).current ?? null;
-}
+const currentOrderOf = (error: unknown) => (error instanceof ApiError ? error.current<ThreadOrder>() : undefined);
 
 const sameOrder = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
 
