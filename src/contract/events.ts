@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DraftEventType } from './apply-event.js';
 import { queryInteger } from './common.js';
 import { COMMENT_MAX_LENGTH } from './constants.js';
 import { PersonSchema } from './drafts.js';
@@ -21,9 +22,50 @@ export const MAX_SERVER_SEQ = 2_147_483_647;
 export const EventListSchema = z.object({ events: z.array(DraftEventSchema), lastServerSeq: z.number().int() });
 export type EventList = z.infer<typeof EventListSchema>;
 
+// Every type the log can hold; `satisfies` keeps it in step with the typed payloads.
+const EVENT_TYPES = {
+  'draft.created': true,
+  'draft.renamed': true,
+  'draft.published': true,
+  'draft.archived': true,
+  'segment.appended': true,
+  'segment.edited': true,
+  'segment.deleted': true,
+  'segments.reordered': true,
+  'ring.passed': true,
+  'ring.taken': true,
+  'collaborator.joined': true,
+  'collaborator.left': true,
+  'invite.created': true,
+  'invite.revoked': true,
+  'comment.added': true,
+} as const satisfies Record<DraftEventType, true>;
+export const DRAFT_EVENT_TYPES = Object.keys(EVENT_TYPES) as DraftEventType[];
+
+const isEventType = (type: string): type is DraftEventType => Object.hasOwn(EVENT_TYPES, type);
+
+/** `?types=a,b`: only events of these types; absent, every type. */
+const EventTypesQuerySchema = z
+  .string()
+  .max(2000)
+  .transform((list, ctx) => {
+    const types = list.split(',').map((type) => type.trim());
+    const unknown = types.filter((type) => !isEventType(type));
+    if (unknown.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `Unknown event type${unknown.length > 1 ? 's' : ''} ${unknown.map((t) => `"${t}"`).join(', ')}. Known types: ${DRAFT_EVENT_TYPES.join(', ')}.`,
+      });
+      return z.NEVER;
+    }
+    return [...new Set(types as DraftEventType[])];
+  })
+  .optional();
+
 export const EventsQuerySchema = z.object({
   since: queryInteger(0, MAX_SERVER_SEQ, 0),
   limit: queryInteger(1, 1000, 100),
+  types: EventTypesQuerySchema,
 });
 
 /** Payloads of the event types clients may append, by type. */

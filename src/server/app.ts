@@ -16,6 +16,7 @@ import { authRoutes } from './features/auth/routes.js';
 import type { PasswordHasher } from './features/auth/passwords.js';
 import { AuthThrottle } from './features/auth/throttle.js';
 import { draftRoutes } from './features/drafts/routes.js';
+import { transferRoutes } from './features/drafts/transfer-routes.js';
 import { eventRoutes } from './features/events/routes.js';
 import { healthRoutes } from './features/health/routes.js';
 import { inviteRoutes } from './features/invites/routes.js';
@@ -169,6 +170,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const bus = deps.bus ?? new MemoryBus();
   const draftsDeps = { database, db: database.db, clock, bus };
   await app.register(draftRoutes, { deps: draftsDeps });
+  await app.register(transferRoutes, { deps: draftsDeps });
   await app.register(eventRoutes, { deps: draftsDeps });
   await app.register(inviteRoutes, { deps: { ...draftsDeps, publicUrl: config.publicUrl } });
   await app.register(liveRoutes, {

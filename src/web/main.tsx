@@ -1,15 +1,17 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter, Link, Navigate, Route, Routes, useLocation } from 'react-router';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { ApiError } from './api/client.js';
 import { AuthProvider, useAuth } from './auth/auth-context.js';
+import { ConfirmProvider } from './components/confirm-dialog.js';
 import { Layout } from './components/layout.js';
 import { AccountPage, SessionsPage } from './pages/account-pages.js';
 import { AcceptInvitePage } from './pages/accept-invite-page.js';
 import { LoginPage, ResetPasswordRoute, SignupPage } from './pages/auth-pages.js';
 import { DraftPage } from './pages/draft-page.js';
 import { DraftsPage } from './pages/drafts-page.js';
+import { HomePage, NotFoundPage } from './pages/home-page.js';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -29,54 +31,27 @@ function RequireAuth({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
-function HomePage() {
-  const { state } = useAuth();
-  if (state.status === 'loading') return <p role="status">Loading…</p>;
-  if (state.status === 'signed-in') return <Navigate to="/drafts" replace />;
-  return (
-    <section className="hero">
-      <h1>Write threads together.</h1>
-      <p>Whoever holds the ring writes the next post, then passes it on.</p>
-      <p>
-        <Link className="button" to="/signup">
-          Create an account
-        </Link>{' '}
-        <Link to="/login">Log in</Link>
-      </p>
-    </section>
-  );
-}
-
-function NotFoundPage() {
-  return (
-    <section className="card narrow">
-      <h1>Nothing here</h1>
-      <p>
-        This page does not exist. <Link to="/">Go home</Link>
-      </p>
-    </section>
-  );
-}
-
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <BrowserRouter>
         <AuthProvider>
-          <Routes>
-            <Route element={<Layout />}>
-              <Route index element={<HomePage />} />
-              <Route path="signup" element={<SignupPage />} />
-              <Route path="login" element={<LoginPage />} />
-              <Route path="reset-password" element={<ResetPasswordRoute />} />
-              <Route path="account" element={<RequireAuth><AccountPage /></RequireAuth>} />
-              <Route path="sessions" element={<RequireAuth><SessionsPage /></RequireAuth>} />
-              <Route path="drafts" element={<RequireAuth><DraftsPage /></RequireAuth>} />
-              <Route path="drafts/:id" element={<RequireAuth><DraftPage /></RequireAuth>} />
-              <Route path="ref/:token" element={<AcceptInvitePage />} />
-              <Route path="*" element={<NotFoundPage />} />
-            </Route>
-          </Routes>
+          <ConfirmProvider>
+            <Routes>
+              <Route element={<Layout />}>
+                <Route index element={<HomePage />} />
+                <Route path="signup" element={<SignupPage />} />
+                <Route path="login" element={<LoginPage />} />
+                <Route path="reset-password" element={<ResetPasswordRoute />} />
+                <Route path="account" element={<RequireAuth><AccountPage /></RequireAuth>} />
+                <Route path="sessions" element={<RequireAuth><SessionsPage /></RequireAuth>} />
+                <Route path="drafts" element={<RequireAuth><DraftsPage /></RequireAuth>} />
+                <Route path="drafts/:id" element={<RequireAuth><DraftPage /></RequireAuth>} />
+                <Route path="ref/:token" element={<AcceptInvitePage />} />
+                <Route path="*" element={<NotFoundPage />} />
+              </Route>
+            </Routes>
+          </ConfirmProvider>
         </AuthProvider>
       </BrowserRouter>
     </QueryClientProvider>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { snap, useBrowserApp } from './browser.js';
+import { expectAccessible, snap, useBrowserApp } from './browser.js';
 
 const t = useBrowserApp();
 
@@ -15,10 +15,12 @@ describe('account journey in a real browser', () => {
     await page.getByLabel('Password').fill('short');
     await page.getByRole('button', { name: 'Sign up' }).click();
     await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/at least 10/i);
+    await expectAccessible(page, '01-signup-error');
     await snap(page, '01-signup-error');
 
     await page.getByLabel('Password').fill(password);
     await page.getByLabel('Display name (optional)').fill('Frodo');
+    await expectAccessible(page, '02-signup');
     await snap(page, '02-signup');
     await page.getByRole('button', { name: 'Sign up' }).click();
     await page.waitForURL('**/drafts');
@@ -26,6 +28,7 @@ describe('account journey in a real browser', () => {
     await page.waitForURL('**/account');
     await expect.poll(() => page.getByTestId('account-email').textContent()).toBe(email);
     expect(await page.getByTestId('signed-in-as').textContent()).toBe('Frodo');
+    await expectAccessible(page, '03-account');
     await snap(page, '03-account');
 
     const cookies = await context.cookies();
@@ -39,6 +42,7 @@ describe('account journey in a real browser', () => {
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.waitForURL('**/login**');
+    await expectAccessible(page, '04-login');
     await snap(page, '04-login');
 
     await page.getByLabel('Email').fill(email);
@@ -60,11 +64,18 @@ describe('account journey in a real browser', () => {
     await page.getByRole('link', { name: 'Devices' }).click();
     await page.waitForURL('**/sessions');
     await expect.poll(() => page.getByTestId('session').count()).toBe(2);
+    await expectAccessible(page, '05-sessions');
     await snap(page, '05-sessions');
 
     await page.getByRole('button', { name: 'Sign out Test phone' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Sign out this device?' });
+    expect(await confirm.textContent()).toContain('“Test phone” will need your password to get back in.');
+    await expectAccessible(page, '05b-sessions-confirm-revoke');
+    await snap(page, '05b-sessions-confirm-revoke');
+    await confirm.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => page.getByTestId('session').count()).toBe(1);
     expect(await page.getByTestId('session').textContent()).toContain('This device');
+    await expectAccessible(page, '06-sessions-after-revoke');
     await snap(page, '06-sessions-after-revoke');
 
     const me = await fetch(`${t.server.url}/v1/me`, { headers: { authorization: `Bearer ${phoneToken}` } });
@@ -79,11 +90,13 @@ describe('account journey in a real browser', () => {
     await page.getByLabel('Email').fill('someone@example.test');
     await page.getByRole('button', { name: 'Send reset link' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/reset link/);
+    await expectAccessible(page, '07-reset-request');
     await snap(page, '07-reset-request');
     await page.goto(`${t.server.url}/reset-password#token=not-a-real-token`);
     await page.getByLabel('New password', { exact: true }).fill('a whole new phrase here');
     await page.getByRole('button', { name: 'Set new password' }).click();
     await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/invalid, used or expired/);
+    await expectAccessible(page, '08-reset-confirm-error');
     await snap(page, '08-reset-confirm-error');
     await page.close();
   });

@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AxeResults, Result } from 'axe-core';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { ROOT, startServer, type RunningServer } from '../helpers/server-process.js';
 
 export const SCREENSHOT_DIR = join(ROOT, 'test-results', 'e2e');
@@ -28,6 +29,45 @@ export async function launchBrowser(): Promise<Browser> {
 export async function snap(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/** The viewports every page is looked at in: a laptop and a 390 px phone. */
+export const VIEWPORTS = {
+  desktop: { viewport: { width: 1280, height: 800 } },
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+} as const;
+
+const AXE_SOURCE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+const BLOCKING = new Set(['serious', 'critical']);
+
+function describeViolations(violations: Result[]): string {
+  return violations
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.helpUrl})\n${v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('\n')}`)
+    .join('\n');
+}
+
+/**
+ * Runs axe-core in the page as it is now and fails on any serious or critical violation, printing them.
+ * axe is evaluated through the DevTools protocol, which the app's CSP (script-src 'self') does not block
+ * — a <script> tag would be.
+ */
+export async function expectAccessible(page: Page, name: string): Promise<void> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const results = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<AxeResults> } }).axe.run());
+  const blocking = results.violations.filter((v) => BLOCKING.has(v.impact ?? ''));
+  if (blocking.length > 0) console.error(`axe on ${name} (${page.url()}):\n${describeViolations(blocking)}`);
+  expect(blocking.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `accessibility of ${name}`).toEqual([]);
+}
+
+/**
+ * The page is no wider than the screen: nothing makes a phone scroll sideways. Compared with the viewport
+ * asked for, not innerWidth: an emulated phone, like a real one, widens its layout viewport to fit wide
+ * content, so innerWidth grows with the overflow.
+ */
+export async function expectNoSidewaysScroll(page: Page, name: string): Promise<void> {
+  const screen = page.viewportSize()!.width;
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(scrollWidth, `${name} is ${scrollWidth}px wide on a ${screen}px screen`).toBeLessThanOrEqual(screen);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { snap, useBrowserApp } from './browser.js';
+import { expectAccessible, snap, useBrowserApp } from './browser.js';
 
 const t = useBrowserApp();
 
@@ -26,6 +26,7 @@ describe('two writers in two browsers', () => {
     await owner.getByLabel('Title').fill('An unexpected thread');
     await owner.getByLabel('Platform').selectOption('bluesky');
     await owner.getByLabel('First post (optional)').fill('In a hole in the ground there lived a hobbit.');
+    await expectAccessible(owner, '10-create-draft-dialog');
     await snap(owner, '10-create-draft-dialog');
     await owner.getByRole('button', { name: 'Create draft' }).click();
     await owner.waitForURL('**/drafts/*');
@@ -34,10 +35,12 @@ describe('two writers in two browsers', () => {
     await owner.getByRole('button', { name: 'Create invite link' }).click();
     const link = await owner.getByTestId('invite-link').inputValue();
     expect(link).toMatch(/\/ref\/[\w-]+$/);
+    await expectAccessible(owner, '11-draft-owner-with-invite');
     await snap(owner, '11-draft-owner-with-invite');
 
     await guest.goto(link.replace(/^https?:\/\/[^/]+/, t.server.url));
     await expect.poll(() => guest.getByTestId('invite-preview').textContent()).toContain('An unexpected thread');
+    await expectAccessible(guest, '12-invite-preview-signed-out');
     await snap(guest, '12-invite-preview-signed-out');
     await guest.getByRole('link', { name: 'Sign up to join' }).click();
     await signUp(guest, `guest-${stamp}@example.test`, 'Thorin', '');
@@ -60,7 +63,9 @@ describe('two writers in two browsers', () => {
     // Without reloading, the owner sees who is here and that Thorin is typing the next post.
     await expect.poll(() => owner.getByTestId('typing').textContent()).toContain('Thorin is typing post 2');
     expect(await owner.getByTestId('here').textContent()).toContain('Thorin');
+    await expectAccessible(owner, '13b-owner-sees-typing');
     await snap(owner, '13b-owner-sees-typing');
+    await expectAccessible(guest, '13-guest-composer');
     await snap(guest, '13-guest-composer');
     await guest.getByRole('button', { name: 'Add post' }).click();
     await expect.poll(() => guest.getByTestId('segment').count()).toBe(2);
@@ -74,6 +79,7 @@ describe('two writers in two browsers', () => {
     await owner.getByLabel('Comment on post 2').fill('Lovely line');
     await owner.getByRole('button', { name: 'Comment' }).nth(1).click();
     await expect.poll(() => owner.getByTestId('comment').count()).toBe(1);
+    await expectAccessible(owner, '14-owner-sees-guest-post');
     await snap(owner, '14-owner-sees-guest-post');
 
     await owner.goto(`${t.server.url}/drafts`);
@@ -81,10 +87,12 @@ describe('two writers in two browsers', () => {
     const card = owner.getByTestId('draft-card');
     expect(await card.textContent()).toContain('In a hole in the ground there lived a hobbit.');
     expect(await card.textContent()).toContain('Bluesky · 2 posts · 2 writers · ring with Thorin');
+    await expectAccessible(owner, '15-drafts-list');
     await snap(owner, '15-drafts-list');
     await owner.setViewportSize({ width: 390, height: 844 });
     const overflow = await owner.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, 'nothing wider than a phone screen').toBe(0);
+    await expectAccessible(owner, '15b-drafts-list-phone');
     await snap(owner, '15b-drafts-list-phone');
     await guest.goto(`${t.server.url}/drafts`);
     await expect.poll(() => guest.getByTestId('draft-card').first().textContent()).toContain('Your turn');

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { snap, useBrowserApp } from './browser.js';
+import { expectAccessible, snap, useBrowserApp } from './browser.js';
 import { CuttableProxy } from './proxy.js';
 
 const t = useBrowserApp();
@@ -62,6 +62,7 @@ describe('live updates in the browser', () => {
     await api('POST', `/v1/drafts/${second.id}/collaborators`, bilbo.accessToken, { userId: thorin.user.id });
     await expect.poll(() => page.getByTestId('draft-card').count()).toBe(2);
     expect(await page.getByTestId('draft-card').first().textContent()).toContain('Riddles in the dark');
+    await expectAccessible(page, '20-drafts-list-live');
     await snap(page, '20-drafts-list-live');
 
     await page.getByRole('link', { name: 'There and back' }).click();
@@ -91,6 +92,7 @@ describe('live updates in the browser', () => {
     await expect.poll(() => page.getByTestId('comment').count()).toBe(1);
     await expect.poll(() => page.locator('[aria-labelledby=ring-history-title] li').count()).toBe(1);
     const caughtUp = await timeline(page);
+    await expectAccessible(page, '21-caught-up-after-cut');
     await snap(page, '21-caught-up-after-cut');
     await page.reload();
     await expect.poll(() => timeline(page)).toEqual(caughtUp);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { snap, useBrowserApp } from './browser.js';
+import { expectAccessible, snap, useBrowserApp } from './browser.js';
 
 const t = useBrowserApp();
 
@@ -33,6 +33,7 @@ describe('password reset through the development mailbox', () => {
           return page.getByRole('article').filter({ hasText: email }).count();
         })
         .toBe(1);
+      await expectAccessible(page, `20-dev-mailbox-${name}`);
       await snap(page, `20-dev-mailbox-${name}`);
       await page.getByRole('article').filter({ hasText: email }).getByRole('link', { name: /reset-password#token=/ }).click();
       await page.waitForURL('**/reset-password#token=*');
@@ -42,12 +43,14 @@ describe('password reset through the development mailbox', () => {
       await expect.poll(() => page.getByText('This is a commonly used password.').count()).toBe(1);
       await page.getByRole('button', { name: 'Set new password' }).click();
       await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/commonly used password/);
+      await expectAccessible(page, `21-reset-weak-password-${name}`);
       await snap(page, `21-reset-weak-password-${name}`);
 
       await newPassword.fill('second breakfast at eleven');
       await expect.poll(() => page.getByText('Strong enough.').count()).toBe(1);
       await page.getByRole('button', { name: 'Set new password' }).click();
       await expect.poll(() => page.getByRole('status').textContent()).toMatch(/password is changed/);
+      await expectAccessible(page, `22-reset-done-${name}`);
       await snap(page, `22-reset-done-${name}`);
 
       await page.getByRole('link', { name: 'Log in' }).first().click();
@@ -56,6 +59,7 @@ describe('password reset through the development mailbox', () => {
       await page.getByLabel('Password').fill('second breakfast at eleven');
       await page.getByRole('button', { name: 'Log in' }).click();
       await page.waitForURL('**/drafts');
+      await expectAccessible(page, `23-logged-in-after-reset-${name}`);
       await snap(page, `23-logged-in-after-reset-${name}`);
       await context.close();
     });

@@ -115,6 +115,7 @@ const ROUTES: Route[] = [
     expect: { anonymous: 401, stranger: 404, collaborator: 200, owner: 200 },
   },
   { name: 'attribution', method: 'GET', url: (w) => `${d(w)}/attribution`, expect: { anonymous: 401, stranger: 404, collaborator: 200, owner: 200 } },
+  { name: 'export', method: 'GET', url: (w) => `${d(w)}/export?format=json`, expect: { anonymous: 401, stranger: 404, collaborator: 200, owner: 200 } },
   {
     name: 'create invite',
     method: 'POST',
@@ -163,6 +164,7 @@ describe('authorization matrix: every draft route × owner, collaborator, strang
     expect(strangers.items).toEqual([]);
     expect((await call(t.app, 'GET', '/v1/drafts')).statusCode).toBe(401);
     expect((await call(t.app, 'POST', '/v1/drafts', { body: { title: 'x', platform: 'x' } })).statusCode).toBe(401);
+    expect((await call(t.app, 'POST', '/v1/drafts/import', { body: { title: 'x', platform: 'x', text: 'one' } })).statusCode).toBe(401);
     expect((await call(t.app, 'POST', '/v1/invites/accept', { body: { token: 'x' } })).statusCode).toBe(401);
   });
 });

@@ -179,14 +179,18 @@ describe('segments and the ring', () => {
     expect(view.ringHolderId).toBe(sam.user.id);
   });
 
-  it('counts the platform limit in grapheme clusters', async () => {
+  it('counts the platform limit as the platform does: on X an emoji weighs 2 and a URL 23', async () => {
     const owner = await registerUser(t.app);
     const draft = await createDraft(t.app, owner, { platform: 'x' });
     const flag = '🏳️‍🌈';
-    const ok = await call(t.app, 'POST', `/v1/drafts/${draft.id}/segments`, { token: owner.accessToken, body: { content: flag.repeat(280) } });
+    const ok = await call(t.app, 'POST', `/v1/drafts/${draft.id}/segments`, { token: owner.accessToken, body: { content: flag.repeat(140) } });
     expect(ok.statusCode).toBe(201);
-    const tooLong = await call(t.app, 'POST', `/v1/drafts/${draft.id}/segments`, { token: owner.accessToken, body: { content: flag.repeat(281) } });
-    expect(expectProblem(tooLong, 400, 'validation_failed').errors).toEqual([{ path: 'body.content', message: expect.stringContaining('281') }]);
+    const link = `${'a'.repeat(256)} https://example.com/${'long/'.repeat(40)}`;
+    expect((await call(t.app, 'POST', `/v1/drafts/${draft.id}/segments`, { token: owner.accessToken, body: { content: link } })).statusCode).toBe(201);
+    const tooLong = await call(t.app, 'POST', `/v1/drafts/${draft.id}/segments`, { token: owner.accessToken, body: { content: flag.repeat(141) } });
+    expect(expectProblem(tooLong, 400, 'validation_failed').errors).toEqual([
+      { path: 'body.content', message: 'This post is 282 of 280 characters on X: trim 2 or split it into two posts.' },
+    ]);
     const linkedin = await createDraft(t.app, owner, { platform: 'linkedin' });
     expect((await call(t.app, 'POST', `/v1/drafts/${linkedin.id}/segments`, { token: owner.accessToken, body: { content: 'a'.repeat(3000) } })).statusCode).toBe(201);
     expectProblem(await call(t.app, 'POST', `/v1/drafts/${linkedin.id}/segments`, { token: owner.accessToken, body: { content: ' \t\n ' } }), 400, 'validation_failed');

@@ -193,6 +193,7 @@ describe('Idempotency-Key on every authenticated mutation', () => {
     const segment = draft.segments[0]!.id;
     const requests: Record<string, { url: string; body?: unknown; headers?: Record<string, string> }> = {
       'POST /v1/drafts': { url: '/v1/drafts', body: { title: 'Keyed', platform: 'x' } },
+      'POST /v1/drafts/import': { url: '/v1/drafts/import', body: { title: 'Imported', platform: 'x', text: 'one\n\ntwo' } },
       'PATCH /v1/drafts/{id}': { url: d, body: { title: 'Renamed' } },
       'POST /v1/drafts/{id}/segments': { url: `${d}/segments`, body: { content: 'keyed words' } },
       'PATCH /v1/drafts/{id}/segments/{segmentId}': { url: `${d}/segments/${segment}`, body: { content: 'edited words' }, headers: { 'if-match': '"1"' } },

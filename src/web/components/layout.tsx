@@ -1,8 +1,23 @@
 import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 import { api } from '../api/client.js';
 import { useAuth } from '../auth/auth-context.js';
+import { Avatar } from './avatar.js';
+import { ThemeToggle } from './theme-toggle.js';
 
-/** The page frame: brand, navigation for who is signed in, and the page itself. */
+/** OneRing's mark: a ring in the accent colour. */
+export function RingMark({ size = 22 }: { size?: number }) {
+  return (
+    <svg className="brand-mark" aria-hidden="true" width={size} height={size} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="3.5">
+      <circle cx="12" cy="12" r="8.5" />
+    </svg>
+  );
+}
+
+/**
+ * The page frame: brand, navigation for who is signed in, and the page itself. The bar stays one row on
+ * a phone: there the brand shows only its mark and the signed-in name only its avatar (the name is still
+ * read out).
+ */
 export function Layout() {
   const { state } = useAuth();
   const navigate = useNavigate();
@@ -17,29 +32,40 @@ export function Layout() {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <header className="top-bar">
-        <Link to="/" className="brand">
-          <span aria-hidden="true">◯</span> OneRing
+      <header className={state.status === 'signed-in' ? 'top-bar signed-in' : 'top-bar'}>
+        <Link to="/" className="brand" aria-label="OneRing home">
+          <RingMark />
+          <span className="brand-name">OneRing</span>
         </Link>
-        <nav aria-label="Main">
+        <nav className="nav" aria-label="Main">
           {state.status === 'signed-in' ? (
             <>
               <NavLink to="/drafts">Drafts</NavLink>
               <NavLink to="/account">Account</NavLink>
               <NavLink to="/sessions">Devices</NavLink>
-              <span className="who" data-testid="signed-in-as">
-                {state.user.displayName}
+              <span className="who">
+                <Avatar userId={state.user.id} displayName={state.user.displayName} size="small" decorative />
+                <span className="who-name">
+                  <span className="visually-hidden">Signed in as </span>
+                  <span data-testid="signed-in-as">{state.user.displayName}</span>
+                </span>
               </span>
+              <ThemeToggle />
               <button type="button" className="link-button" onClick={logout}>
                 Log out
               </button>
             </>
-          ) : state.status === 'signed-out' ? (
+          ) : (
             <>
-              <NavLink to="/login">Log in</NavLink>
-              <NavLink to="/signup">Sign up</NavLink>
+              {state.status === 'signed-out' && (
+                <>
+                  <NavLink to="/login">Log in</NavLink>
+                  <NavLink to="/signup">Sign up</NavLink>
+                </>
+              )}
+              <ThemeToggle />
             </>
-          ) : null}
+          )}
         </nav>
       </header>
       <main id="main" tabIndex={-1}>

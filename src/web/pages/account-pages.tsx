@@ -5,8 +5,10 @@ import type { Session } from '../../contract/auth.js';
 import { PASSWORD_MIN_LENGTH } from '../../contract/constants.js';
 import { api } from '../api/client.js';
 import { useAuth } from '../auth/auth-context.js';
+import { useConfirm } from '../components/confirm-dialog.js';
 import { Field, FormError, fieldError, Notice } from '../components/form.js';
 import { NewPasswordField } from '../components/password-strength.js';
+import { RelativeTime } from '../components/relative-time.js';
 
 export function AccountPage() {
   const { state, setUser } = useAuth();
@@ -83,6 +85,7 @@ function describeDevice(s: Session): string {
 export function SessionsPage() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
+  const confirm = useConfirm();
   const sessions = useQuery({ queryKey: ['sessions'], queryFn: api.sessions });
   const revoke = useMutation({
     mutationFn: (id: string) => api.revokeSession(id),
@@ -93,6 +96,27 @@ export function SessionsPage() {
     onSettled: () => navigate('/login'),
   });
 
+  async function signOut(session: Session) {
+    const device = describeDevice(session);
+    const sure = await confirm({
+      title: 'Sign out this device?',
+      body: `“${device}” will need your password to get back in.`,
+      confirmLabel: 'Sign out',
+      danger: true,
+    });
+    if (sure) revoke.mutate(session.id);
+  }
+
+  async function logOutEverywhere() {
+    const sure = await confirm({
+      title: 'Log out everywhere?',
+      body: 'Every device signed in to your account, this one included, is signed out at once.',
+      confirmLabel: 'Log out everywhere',
+      danger: true,
+    });
+    if (sure) everywhere.mutate();
+  }
+
   return (
     <div className="stack">
       <h1>Devices</h1>
@@ -100,7 +124,7 @@ export function SessionsPage() {
       {sessions.isPending && <p role="status">Loading…</p>}
       <FormError error={sessions.error ?? revoke.error} />
       {sessions.data && (
-        <ul className="sessions" aria-label="Signed-in devices">
+        <ul className="plain-list sessions" aria-label="Signed-in devices">
           {sessions.data.items.map((s) => (
             <li key={s.id} className="card session" data-testid="session">
               <div>
@@ -108,11 +132,11 @@ export function SessionsPage() {
                 {s.current && <span className="badge">This device</span>}
                 <p className="muted">
                   {s.platform ? `${s.platform} · ` : ''}
-                  {s.ip ?? 'unknown address'} · signed in {new Date(s.createdAt).toLocaleString()} · last active {new Date(s.lastUsedAt).toLocaleString()}
+                  {s.ip ?? 'unknown address'} · signed in <RelativeTime iso={s.createdAt} /> · last active <RelativeTime iso={s.lastUsedAt} />
                 </p>
               </div>
               {!s.current && (
-                <button type="button" className="secondary" onClick={() => revoke.mutate(s.id)} disabled={revoke.isPending} aria-label={`Sign out ${describeDevice(s)}`}>
+                <button type="button" className="secondary" onClick={() => signOut(s)} disabled={revoke.isPending} aria-label={`Sign out ${describeDevice(s)}`}>
                   Sign out
                 </button>
               )}
@@ -120,7 +144,7 @@ export function SessionsPage() {
           ))}
         </ul>
       )}
-      <button type="button" className="danger" onClick={() => everywhere.mutate()} disabled={everywhere.isPending}>
+      <button type="button" className="danger" onClick={logOutEverywhere} disabled={everywhere.isPending}>
         Log out everywhere
       </button>
     </div>

@@ -1,10 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { PLATFORM_LIMITS } from '../../contract/constants.js';
-import { graphemeLength } from '../../contract/display-name.js';
 import type { Draft, Segment } from '../../contract/drafts.js';
 import type { DraftEvent } from '../../contract/events.js';
+import { measurePost } from '../../contract/platform-text.js';
 import { api } from '../api/client.js';
 import { useLiveDraft, type PresenceUser } from '../api/live.js';
 import { useAuth } from '../auth/auth-context.js';
@@ -123,8 +122,7 @@ function Composer({
 }) {
   const [content, setContent] = useState('');
   const [to, setTo] = useState('');
-  const limit = PLATFORM_LIMITS[draft.platform];
-  const length = useMemo(() => graphemeLength(content), [content]);
+  const { length, limit, over } = useMemo(() => measurePost(draft.platform, content), [draft.platform, content]);
   const append = useMutation({
     mutationFn: () => api.appendSegment(draft.id, content),
     onSuccess: () => {
@@ -168,7 +166,7 @@ function Composer({
             onBlur={() => onTyping(false)}
             aria-describedby="composer-count"
           />
-          <p id="composer-count" className={length > limit ? 'field-error' : 'hint'} aria-live="polite">
+          <p id="composer-count" className={over ? 'field-error' : 'hint'} aria-live="polite">
             {length} / {limit} characters on {PLATFORM_NAMES[draft.platform]}
           </p>
           {fieldError(append.error, 'content') && (
@@ -178,7 +176,7 @@ function Composer({
           )}
         </div>
         <FormError error={append.error} fields={['content']} />
-        <button type="submit" disabled={append.isPending || length === 0 || length > limit}>
+        <button type="submit" disabled={append.isPending || length === 0 || over}>
           Add post
         </button>
       </form>

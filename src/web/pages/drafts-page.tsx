@@ -1,13 +1,16 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { PLATFORM_LIMITS, PLATFORMS, type Platform } from '../../contract/constants.js';
 import type { DraftSummary } from '../../contract/drafts.js';
 import { api } from '../api/client.js';
 import { useLiveDraftList } from '../api/live.js';
 import { useAuth } from '../auth/auth-context.js';
+import { Avatar } from '../components/avatar.js';
+import { Dialog } from '../components/dialog.js';
 import { Field, FormError, fieldError } from '../components/form.js';
 import { LiveIndicator } from '../components/live-indicator.js';
+import { RelativeTime } from '../components/relative-time.js';
 
 export const PLATFORM_NAMES: Record<Platform, string> = {
   x: 'X',
@@ -35,49 +38,50 @@ function CreateDraftDialog({ onClose }: { onClose(): void }) {
     create.mutate();
   }
   return (
-    <div className="dialog-backdrop" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-      <div className="card dialog" role="dialog" aria-modal="true" aria-labelledby="new-draft-title">
-        <h2 id="new-draft-title">New draft</h2>
-        <form onSubmit={submit} noValidate>
-          <Field label="Title" autoFocus value={title} onChange={(e) => setTitle(e.target.value)} error={fieldError(create.error, 'title')} />
-          <div className="field">
-            <label htmlFor="new-draft-platform">Platform</label>
-            <select id="new-draft-platform" value={platform} onChange={(e) => setPlatform(e.target.value as Platform)}>
-              {PLATFORMS.map((p) => (
-                <option key={p} value={p}>
-                  {PLATFORM_NAMES[p]} ({PLATFORM_LIMITS[p]} characters per post)
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="new-draft-first">First post (optional)</label>
-            <textarea id="new-draft-first" rows={3} value={first} onChange={(e) => setFirst(e.target.value)} />
-            {fieldError(create.error, 'content') && (
-              <p className="field-error" role="alert">
-                {fieldError(create.error, 'content')}
-              </p>
-            )}
-          </div>
-          <FormError error={create.error} fields={['title', 'content', 'platform']} />
-          <div className="row">
-            <button type="submit" disabled={create.isPending}>
-              Create draft
-            </button>
-            <button type="button" className="secondary" onClick={onClose}>
-              Cancel
-            </button>
-          </div>
-        </form>
-      </div>
-    </div>
+    <Dialog labelledBy="new-draft-title" onCancel={onClose}>
+      <h2 id="new-draft-title">New draft</h2>
+      <form onSubmit={submit} noValidate>
+        <Field label="Title" value={title} onChange={(e) => setTitle(e.target.value)} error={fieldError(create.error, 'title')} />
+        <div className="field">
+          <label htmlFor="new-draft-platform">Platform</label>
+          <select id="new-draft-platform" value={platform} onChange={(e) => setPlatform(e.target.value as Platform)}>
+            {PLATFORMS.map((p) => (
+              <option key={p} value={p}>
+                {PLATFORM_NAMES[p]} ({PLATFORM_LIMITS[p]} characters per post)
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="new-draft-first">First post (optional)</label>
+          <textarea id="new-draft-first" rows={3} value={first} onChange={(e) => setFirst(e.target.value)} />
+          {fieldError(create.error, 'content') && (
+            <p className="field-error" role="alert">
+              {fieldError(create.error, 'content')}
+            </p>
+          )}
+        </div>
+        <FormError error={create.error} fields={['title', 'content', 'platform']} />
+        <div className="dialog-actions">
+          <button type="button" className="secondary" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" disabled={create.isPending}>
+            Create draft
+          </button>
+        </div>
+      </form>
+    </Dialog>
   );
 }
 
 function DraftCard({ draft, userId }: { draft: DraftSummary; userId: string }) {
-  const mine = draft.ringHolder.userId === userId && draft.status === 'draft';
+  const open = draft.status === 'draft';
+  const mine = draft.ringHolder.userId === userId && open;
+  const holder = mine ? 'You hold the ring' : `${draft.ringHolder.displayName} holds the ring`;
   return (
     <li className="card draft-card" data-testid="draft-card">
+      <Avatar userId={draft.ringHolder.userId} displayName={draft.ringHolder.displayName} size="large" label={open ? holder : draft.ringHolder.displayName} />
       <div>
         <Link to={`/drafts/${draft.id}`} className="draft-link">
           {draft.title}
@@ -88,7 +92,7 @@ function DraftCard({ draft, userId }: { draft: DraftSummary; userId: string }) {
         <p className="muted">
           {PLATFORM_NAMES[draft.platform]} · {draft.segmentCount} {draft.segmentCount === 1 ? 'post' : 'posts'} · {draft.memberCount}{' '}
           {draft.memberCount === 1 ? 'writer' : 'writers'}
-          {!mine && draft.status === 'draft' ? ` · ring with ${draft.ringHolder.displayName}` : ''}
+          {!mine && open ? ` · ring with ${draft.ringHolder.displayName}` : ''} · active <RelativeTime iso={draft.lastActivityAt} />
         </p>
       </div>
     </li>
@@ -98,7 +102,6 @@ function DraftCard({ draft, userId }: { draft: DraftSummary; userId: string }) {
 export function DraftsPage() {
   const { state } = useAuth();
   const [creating, setCreating] = useState(false);
-  const opener = useRef<HTMLButtonElement>(null);
   const drafts = useInfiniteQuery({
     queryKey: ['drafts'],
     queryFn: ({ pageParam }) => api.drafts(pageParam),
@@ -112,16 +115,18 @@ export function DraftsPage() {
   return (
     <div className="stack">
       <div className="row spread">
-        <h1>Your drafts</h1>
-        <LiveIndicator status={live} />
-        <button type="button" ref={opener} onClick={() => setCreating(true)}>
+        <div className="row">
+          <h1>Your drafts</h1>
+          <LiveIndicator status={live} />
+        </div>
+        <button type="button" onClick={() => setCreating(true)}>
           New draft
         </button>
       </div>
       {drafts.isPending && <p role="status">Loading…</p>}
       <FormError error={drafts.error} />
       {drafts.isSuccess && items.length === 0 && <p>No drafts yet. Start one and invite someone to write it with you.</p>}
-      <ul className="draft-list" aria-label="Drafts">
+      <ul className="plain-list" aria-label="Drafts">
         {items.map((d) => (
           <DraftCard key={d.id} draft={d} userId={state.user.id} />
         ))}
@@ -131,14 +136,7 @@ export function DraftsPage() {
           Show more
         </button>
       )}
-      {creating && (
-        <CreateDraftDialog
-          onClose={() => {
-            setCreating(false);
-            opener.current?.focus();
-          }}
-        />
-      )}
+      {creating && <CreateDraftDialog onClose={() => setCreating(false)} />}
     </div>
   );
 }

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { checkTitle, openingWords, segmentProblem } from './content.js';
 
 describe('segmentProblem', () => {
-  it('counts grapheme clusters against the platform limit', () => {
+  it('counts as each platform does: X weighs URLs 23 and emoji 2', () => {
+    const url = `https://example.com/${'long-path/'.repeat(10)}`;
+    expect(segmentProblem(`${'a'.repeat(250)} ${url}`, 'x')).toBeNull();
+    expect(segmentProblem('🐱'.repeat(141), 'x')).toBe('This post is 282 of 280 characters on X: trim 2 or split it into two posts.');
+    expect(segmentProblem('🐱'.repeat(141), 'bluesky')).toBeNull();
+  });
+
+  it('holds each platform to its own limit', () => {
     expect(segmentProblem('é'.normalize('NFD').repeat(280), 'x')).toBeNull();
     expect(segmentProblem('a'.repeat(281), 'x')).toMatch(/281/);
     expect(segmentProblem('a'.repeat(500), 'threads')).toBeNull();

@@ -1,26 +1,29 @@
-import { DRAFT_TITLE_MAX_LENGTH, PLATFORM_LIMITS, PLATFORMS, type Platform } from '../../../contract/constants.js';
+import { DRAFT_TITLE_MAX_LENGTH, PLATFORMS, type Platform } from '../../../contract/constants.js';
 import { graphemeLength } from '../../../contract/display-name.js';
+import { postLengthProblem } from '../../../contract/platform-text.js';
 import { isBlank } from '../../../contract/text.js';
 
 const CONTROL = /[\p{Cc}\u2028\u2029]/u;
 // Segment text keeps line breaks and tabs: threads use them. Other control characters are refused.
 const SEGMENT_CONTROL = /[^\P{Cc}\t\n\r]|[\u2028\u2029]/u;
 
-/** A segment's text checked against the platform's post limit in grapheme clusters; null when it is fine. */
+/** A segment's text checked against the platform's post limit, counted as the platform counts; null when it is fine. */
 export function segmentProblem(content: string, platform: Platform): string | null {
-  return segmentProblems(content)[platform];
+  return textProblem(content) ?? postLengthProblem(platform, content);
 }
 
-/** `segmentProblem` for every platform at once, counting the text only once. */
+/** `segmentProblem` for every platform at once. */
 export function segmentProblems(content: string): Record<Platform, string | null> {
-  const general = isBlank(content) ? 'A segment needs some text.' : SEGMENT_CONTROL.test(content) ? 'Remove control characters from the text.' : null;
-  const length = general ? 0 : graphemeLength(content);
+  const general = textProblem(content);
   const problems = {} as Record<Platform, string | null>;
-  for (const platform of PLATFORMS) {
-    const limit = PLATFORM_LIMITS[platform];
-    problems[platform] = general ?? (length > limit ? `This is ${length} characters; ${platform} allows ${limit} per post.` : null);
-  }
+  for (const platform of PLATFORMS) problems[platform] = general ?? postLengthProblem(platform, content);
   return problems;
+}
+
+function textProblem(content: string): string | null {
+  if (isBlank(content)) return 'A segment needs some text.';
+  if (SEGMENT_CONTROL.test(content)) return 'Remove control characters from the text.';
+  return null;
 }
 
 /** A title trimmed and checked (1–200 characters, one line). */

@@ -193,6 +193,12 @@ export function segmentInsert(row: Pick<SegmentRow, 'id' | 'draftId' | 'position
     values (${row.id}, ${row.draftId}, ${row.position}, ${row.content}, ${row.authorId}, ${row.createdAt.toISOString()})`;
 }
 
+/** `segmentInsert` for many rows in one statement. */
+export function segmentsInsert(rows: readonly SegmentRow[]): SQL {
+  const values = rows.map((row) => sql`(${row.id}, ${row.draftId}, ${row.position}, ${row.content}, ${row.authorId}, ${row.createdAt.toISOString()})`);
+  return sql`insert into segments (id, draft_id, position, content, author_id, created_at) values ${sql.join(values, sql`, `)}`;
+}
+
 /** What a drafts list shows of one draft; `opening` is at most `OPENING_SOURCE_CHARS` of the first segment. */
 export type DraftSummaryRow = {
   id: string;

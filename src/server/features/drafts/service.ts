@@ -88,7 +88,7 @@ export async function loadDraftView(db: Db, draft: DraftRow): Promise<Draft> {
 }
 
 /** A segment as appended: its first revision, never edited. */
-function newSegment(draftId: string, authorId: string, content: string, now: Date) {
+export function newSegment(draftId: string, authorId: string, content: string, now: Date) {
   return { id: uuidv7(), draftId, content, authorId, createdAt: now, revision: 1, editedAt: null, editedBy: null };
 }
 
@@ -110,15 +110,15 @@ async function insertSegmentWithEvent(tx: Db, draft: DraftRow, author: AuthUser,
   return view;
 }
 
-/** Creates a draft whose creator is owner and ring holder, with an optional first segment. */
-export async function createDraft(deps: DraftsDeps, actor: AuthUser, input: CreateDraftBody): Promise<Draft> {
-  const title = requireTitle(input.title);
-  if (input.initialSegment !== undefined) requireContent(input.initialSegment, input.platform, 'body.initialSegment');
-  const now = deps.clock.now();
+/**
+ * Writes a new draft in `tx`, its creator owner and ring holder, and logs `draft.created`; answers the row,
+ * which later events in the same transaction advance. `title` must be checked already.
+ */
+export async function openDraft(tx: Db, actor: AuthUser, title: string, platform: Platform, now: Date): Promise<DraftRow> {
   const draft: DraftRow = {
     id: uuidv7(),
     title,
-    platform: input.platform,
+    platform,
     status: 'draft',
     ownerId: actor.id,
     ringHolderId: actor.id,
@@ -128,11 +128,20 @@ export async function createDraft(deps: DraftsDeps, actor: AuthUser, input: Crea
     updatedAt: now,
     lastActivityAt: now,
   };
+  await repo.insertDraft(tx, draft);
+  await repo.insertMember(tx, { draftId: draft.id, userId: actor.id, role: 'owner', joinedAt: now });
+  await recordEvent(tx, draft, { type: 'draft.created', payload: { title, platform }, actorId: actor.id }, now);
+  return draft;
+}
+
+/** Creates a draft whose creator is owner and ring holder, with an optional first segment. */
+export async function createDraft(deps: DraftsDeps, actor: AuthUser, input: CreateDraftBody): Promise<Draft> {
+  const title = requireTitle(input.title);
+  if (input.initialSegment !== undefined) requireContent(input.initialSegment, input.platform, 'body.initialSegment');
+  const now = deps.clock.now();
   const transact = deps.transact ?? transaction(deps.db);
   return transact(async ({ tx, afterCommit }) => {
-    await repo.insertDraft(tx, draft);
-    await repo.insertMember(tx, { draftId: draft.id, userId: actor.id, role: 'owner', joinedAt: now });
-    await recordEvent(tx, draft, { type: 'draft.created', payload: { title, platform: input.platform }, actorId: actor.id }, now);
+    const draft = await openDraft(tx, actor, title, input.platform, now);
     if (input.initialSegment !== undefined) {
       await insertSegmentWithEvent(tx, draft, actor, input.initialSegment, now);
     }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { DraftEventPayloads, DraftEventType } from '../../../contract/apply-event.js';
 import type { Db } from '../../db/client.js';
 import { preparedPerDb } from '../../db/prepared.js';
@@ -42,32 +42,54 @@ export type NewEvent<T extends DraftEventType = DraftEventType> = {
  * building dominated its cost.
  */
 export async function recordEvent<T extends DraftEventType>(tx: Db, draft: DraftRow, event: NewEvent<T>, now: Date): Promise<DraftEventRow> {
-  const serverSeq = draft.lastServerSeq + 1;
-  const changes: DraftChanges = { ...event.draftChanges, lastServerSeq: serverSeq, lastActivityAt: now, updatedAt: now };
-  const assignments = sql.join(
-    Object.entries(changes).map(([key, value]) => sql`${sql.identifier(DRAFT_COLUMNS[key as keyof DraftChanges])} = ${sqlValue(value)}`),
-    sql`, `,
-  );
-  const writes = [...(event.alongside ?? []), sql`update drafts set ${assignments} where id = ${draft.id}`];
-  const ctes = sql.join(
-    writes.map((w, i) => sql`${sql.raw(`w${i}`)} as (${w})`),
-    sql`, `,
-  );
-  const row: DraftEventRow = {
+  const { draftChanges, alongside, ...entry } = event;
+  const [row] = await recordEvents(tx, draft, { events: [entry], draftChanges, alongside }, now);
+  return row!;
+}
+
+/**
+ * `recordEvent` for a change logged as several events (an import's segments), still in one statement: they
+ * take the next sequence numbers in order.
+ */
+export async function recordEvents(
+  tx: Db,
+  draft: DraftRow,
+  change: { events: readonly Omit<NewEvent, 'draftChanges' | 'alongside'>[]; draftChanges?: DraftChanges | undefined; alongside?: SQL[] | undefined },
+  now: Date,
+): Promise<DraftEventRow[]> {
+  const rows: DraftEventRow[] = change.events.map((event, index) => ({
     draftId: draft.id,
-    serverSeq,
+    serverSeq: draft.lastServerSeq + 1 + index,
     type: event.type,
     payload: event.payload,
     actorId: event.actorId,
     clientId: event.clientId ?? null,
     clientSeq: event.clientSeq ?? null,
     createdAt: now,
-  };
+  }));
+  if (rows.length === 0) return rows;
+  const changes: DraftChanges = { ...change.draftChanges, lastServerSeq: draft.lastServerSeq + rows.length, lastActivityAt: now, updatedAt: now };
+  const assignments = sql.join(
+    Object.entries(changes).map(([key, value]) => sql`${sql.identifier(DRAFT_COLUMNS[key as keyof DraftChanges])} = ${sqlValue(value)}`),
+    sql`, `,
+  );
+  const writes = [...(change.alongside ?? []), sql`update drafts set ${assignments} where id = ${draft.id}`];
+  const ctes = sql.join(
+    writes.map((w, i) => sql`${sql.raw(`w${i}`)} as (${w})`),
+    sql`, `,
+  );
+  const values = sql.join(
+    rows.map(
+      (row) =>
+        sql`(${row.draftId}, ${row.serverSeq}, ${row.type}, ${JSON.stringify(row.payload)}::jsonb, ${row.actorId}, ${row.clientId}, ${row.clientSeq}, ${now.toISOString()})`,
+    ),
+    sql`, `,
+  );
   await tx.execute(sql`with ${ctes}
     insert into draft_events (draft_id, server_seq, type, payload, actor_id, client_id, client_seq, created_at)
-    values (${row.draftId}, ${serverSeq}, ${row.type}, ${JSON.stringify(row.payload)}::jsonb, ${row.actorId}, ${row.clientId}, ${row.clientSeq}, ${now.toISOString()})`);
+    values ${values}`);
   Object.assign(draft, changes);
-  return row;
+  return rows;
 }
 
 export type EventView = DraftEventRow & { actorName: string | null };
@@ -95,9 +117,15 @@ const eventsQuery = preparedPerDb((db) =>
     .prepare('list_events'),
 );
 
-/** Events after `since`, in order. */
-export async function listEvents(db: Db, draftId: string, since: number, limit: number): Promise<EventView[]> {
-  return eventsQuery(db).execute({ draftId, since, limit });
+/** Events after `since`, in order; only those of `types` when given. */
+export async function listEvents(db: Db, draftId: string, since: number, limit: number, types?: readonly string[]): Promise<EventView[]> {
+  if (!types) return eventsQuery(db).execute({ draftId, since, limit });
+  return db
+    .select(eventColumns)
+    .from(draftEvents)
+    .where(and(eq(draftEvents.draftId, draftId), gt(draftEvents.serverSeq, since), inArray(draftEvents.type, [...types])))
+    .orderBy(asc(draftEvents.serverSeq))
+    .limit(limit);
 }
 
 export async function findClientEvent(db: Db, draftId: string, clientId: string, clientSeq: number): Promise<EventView | undefined> {

@@ -18,7 +18,7 @@ export async function eventRoutes(app: FastifyInstance, opts: { deps: DraftsDeps
       onRequest: app.authenticate,
       schema: { tags, security: BEARER_AUTH, params: IdParamsSchema, querystring: EventsQuerySchema, response: { 200: EventListSchema, ...problemResponses(400, 401, 404) } },
     },
-    async (request) => listEvents(opts.deps, request.user!, request.params.id, request.query.since, request.query.limit),
+    async (request) => listEvents(opts.deps, request.user!, request.params.id, request.query),
   );
 
   r.post(

@@ -14,12 +14,17 @@ export const unknownEventType = (type: string) =>
     fields: { knownTypes: CLIENT_EVENT_TYPES },
   });
 
-/** The log after `since`, in order, with where it ends now. */
-export async function listEvents(deps: DraftsDeps, actor: AuthUser, draftId: string, since: number, limit: number): Promise<EventList> {
+/** The log after `since`, in order (only events of `types` when given), with where it ends now. */
+export async function listEvents(
+  deps: DraftsDeps,
+  actor: AuthUser,
+  draftId: string,
+  query: { since: number; limit: number; types?: readonly string[] | undefined },
+): Promise<EventList> {
   const draft = await findDraft(deps.db, draftId);
   if (!draft) throw draftNotFound();
   assertMember(await findMember(deps.db, draftId, actor.id));
-  const rows = await readEvents(deps.db, draftId, since, limit);
+  const rows = await readEvents(deps.db, draftId, query.since, query.limit, query.types);
   return { events: rows.map(presentEvent), lastServerSeq: draft.lastServerSeq };
 }
 

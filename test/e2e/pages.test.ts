@@ -1,0 +1,178 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible, expectNoSidewaysScroll, snap, useBrowserApp, VIEWPORTS } from './browser.js';
+
+const t = useBrowserApp();
+const PASSWORD = 'a page for every screen';
+
+type Writer = { accessToken: string; user: { id: string }; email: string };
+
+async function api<T>(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const res = await fetch(`${t.server.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  expect(res.ok, `${method} ${path}: ${res.status}`).toBe(true);
+  return (await res.json()) as T;
+}
+
+async function writer(name: string): Promise<Writer> {
+  const email = `${name.toLowerCase().replace(/\W/g, '')}${Date.now()}@example.test`;
+  const auth = await api<Omit<Writer, 'email'>>('POST', '/v1/auth/register', undefined, { email, password: PASSWORD, displayName: name });
+  return { ...auth, email };
+}
+
+/** What every page shows once it has loaded what it needs. */
+type Visit = { name: string; path: string; ready(page: Page): Promise<unknown> };
+
+const heading = (text: string) => (page: Page) => page.getByRole('heading', { level: 1, name: text }).waitFor();
+
+let sam: Writer;
+let draftId = '';
+let inviteToken = '';
+
+beforeAll(async () => {
+  sam = await writer('Samwise Gamgee');
+  const rosie = await writer('Rosie');
+  const draft = await api<{ id: string }>('POST', '/v1/drafts', sam.accessToken, {
+    title: 'Po-tay-toes: a thread about second breakfast and why it matters to hobbits everywhere',
+    platform: 'x',
+    initialSegment: 'Boil them, mash them, stick them in a stew.',
+  });
+  draftId = draft.id;
+  await api('POST', `/v1/drafts/${draft.id}/segments`, sam.accessToken, { content: 'A thread on the humble potato, https://example.test/a-very-long-link-that-should-wrap-on-a-phone-screen-rather-than-widen-it' });
+  const shared = await api<{ id: string }>('POST', '/v1/drafts', sam.accessToken, { title: 'Roads go ever on', platform: 'bluesky', initialSegment: 'The road goes ever on and on.' });
+  const joining = await api<{ token: string }>('POST', `/v1/drafts/${shared.id}/invites`, sam.accessToken, {});
+  await api('POST', '/v1/invites/accept', rosie.accessToken, { token: joining.token });
+  await api('POST', `/v1/drafts/${shared.id}/ring/pass`, sam.accessToken, { toUserId: rosie.user.id });
+  inviteToken = (await api<{ token: string }>('POST', `/v1/drafts/${draft.id}/invites`, sam.accessToken, {})).token;
+  // A second device, so the devices page has one to sign out.
+  await api('POST', '/v1/auth/login', undefined, { email: sam.email, password: PASSWORD, device: { name: 'Sam’s phone', platform: 'android' } });
+});
+
+const SIGNED_OUT: Visit[] = [
+  { name: 'home', path: '/', ready: heading('Write threads together, one ring at a time.') },
+  { name: 'signup', path: '/signup', ready: heading('Create your account') },
+  { name: 'login', path: '/login', ready: heading('Log in') },
+  { name: 'reset-request', path: '/reset-password', ready: heading('Reset your password') },
+  { name: 'reset-confirm', path: '/reset-password#token=not-a-real-token', ready: heading('Choose a new password') },
+  { name: 'invite-signed-out', path: '/ref/:invite', ready: (page) => page.getByTestId('invite-preview').waitFor() },
+  { name: 'not-found', path: '/no/such/page', ready: heading('Nothing here') },
+];
+
+const SIGNED_IN: Visit[] = [
+  { name: 'drafts', path: '/drafts', ready: (page) => expect.poll(() => page.getByTestId('draft-card').count()).toBe(2) },
+  { name: 'draft', path: '/drafts/:draft', ready: (page) => expect.poll(() => page.getByTestId('live-status').textContent()).toContain('live') },
+  { name: 'account', path: '/account', ready: (page) => page.getByTestId('account-email').waitFor() },
+  { name: 'devices', path: '/sessions', ready: (page) => expect.poll(() => page.getByTestId('session').count()).toBeGreaterThanOrEqual(2) },
+  { name: 'invite-signed-in', path: '/ref/:invite', ready: (page) => page.getByRole('button', { name: 'Join the draft' }).waitFor() },
+];
+
+async function logIn(page: Page, who: Writer): Promise<void> {
+  await page.goto(`${t.server.url}/login`);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL('**/drafts');
+}
+
+/** Opens each page, waits for it, scans it with axe, checks it fits a phone and keeps a screenshot. */
+async function visitAll(page: Page, visits: Visit[], suffix: string, phone: boolean): Promise<void> {
+  for (const visit of visits) {
+    await page.goto(`${t.server.url}${visit.path.replace(':invite', inviteToken).replace(':draft', draftId)}`);
+    await visit.ready(page);
+    await page.waitForLoadState('networkidle');
+    await expectAccessible(page, `${visit.name} (${suffix})`);
+    if (phone) await expectNoSidewaysScroll(page, visit.name);
+    await snap(page, `page-${visit.name}-${suffix}`);
+  }
+}
+
+describe('every page, at desktop and phone width, in the light and dark themes', () => {
+  for (const [size, device] of Object.entries(VIEWPORTS)) {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const suffix = `${size}-${colorScheme}`;
+      it(`has no serious accessibility violation and no sideways scroll (${suffix})`, async () => {
+        const context: BrowserContext = await t.browser.newContext({ ...device, colorScheme });
+        const page = await context.newPage();
+        const phone = size === 'phone';
+        await visitAll(page, SIGNED_OUT, suffix, phone);
+        await logIn(page, sam);
+        await visitAll(page, SIGNED_IN, suffix, phone);
+
+        // The dialogs too: creating a draft, and the confirmation before a one-way action.
+        await page.goto(`${t.server.url}/drafts`);
+        await page.getByRole('button', { name: 'New draft' }).click();
+        await page.getByRole('dialog', { name: 'New draft' }).waitFor();
+        await expectAccessible(page, `new draft dialog (${suffix})`);
+        await snap(page, `page-new-draft-dialog-${suffix}`);
+        await page.keyboard.press('Escape');
+        await page.goto(`${t.server.url}/sessions`);
+        await page.getByRole('button', { name: 'Log out everywhere' }).click();
+        await page.getByRole('dialog', { name: 'Log out everywhere?' }).waitFor();
+        await expectAccessible(page, `confirm dialog (${suffix})`);
+        await snap(page, `page-confirm-dialog-${suffix}`);
+        await context.close();
+      });
+    }
+  }
+});
+
+describe('the theme toggle', () => {
+  it('switches to the dark theme, remembers it across a reload, and back', async () => {
+    const context = await t.browser.newContext({ ...VIEWPORTS.desktop, colorScheme: 'light' });
+    const page = await context.newPage();
+    await page.goto(`${t.server.url}/`);
+    const toggle = page.getByRole('button', { name: 'Dark theme' });
+    const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    const light = await background();
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+
+    await toggle.click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    const dark = await background();
+    expect(dark).not.toBe(light);
+
+    await page.reload();
+    await toggle.waitFor();
+    expect(await background()).toBe(dark);
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    await expectAccessible(page, 'home, dark by the toggle');
+
+    await toggle.click();
+    expect(await background()).toBe(light);
+    await context.close();
+  });
+});
+
+describe('the confirmation dialog', () => {
+  it('takes focus, keeps Tab inside, cancels on Escape and gives focus back to the button that opened it', async () => {
+    const context = await t.browser.newContext(VIEWPORTS.desktop);
+    const page = await context.newPage();
+    await logIn(page, sam);
+    await page.goto(`${t.server.url}/sessions`);
+    await expect.poll(() => page.getByTestId('session').count()).toBeGreaterThan(1);
+    const opener = page.getByRole('button', { name: 'Log out everywhere' });
+    await opener.click();
+    const dialog = page.getByRole('dialog', { name: 'Log out everywhere?' });
+    await dialog.waitFor();
+    const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
+    expect(await focused()).toBe('Cancel');
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Tab');
+      expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+    }
+    await page.keyboard.press('Shift+Tab');
+    expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await focused()).toBe('Log out everywhere');
+    // Nothing happened: still signed in, both devices listed.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('session').count()).toBeGreaterThan(1);
+    await context.close();
+  });
+});
