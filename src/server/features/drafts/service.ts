@@ -88,7 +88,7 @@ export async function loadDraftView(db: Db, draft: DraftRow): Promise<Draft> {
 }
 
 /** A segment as appended: its first revision, never edited. */
-function newSegment(draftId: string, authorId: string, content: string, now: Date) {
+export function newSegment(draftId: string, authorId: string, content: string, now: Date) {
   return { id: uuidv7(), draftId, content, authorId, createdAt: now, revision: 1, editedAt: null, editedBy: null };
 }
 

@@ -1,4 +1,3 @@
-import { v7 as uuidv7 } from 'uuid';
 import type { Draft } from '../../../contract/drafts.js';
 import { formatThread, splitThread } from '../../../contract/thread-text.js';
 import { IMPORT_MAX_POSTS, type DraftExport, type ExportFormat, type ImportDraftBody } from '../../../contract/transfer.js';
@@ -9,7 +8,7 @@ import { recordEvents } from '../events/log.js';
 import { checkTitle, segmentProblem } from './content.js';
 import { presentSegment } from './present.js';
 import * as repo from './repo.js';
-import { announceCommitted, getDraft, loadDraftView, openDraft, type DraftsDeps } from './service.js';
+import { announceCommitted, getDraft, loadDraftView, newSegment, openDraft, type DraftsDeps } from './service.js';
 
 /** A thread written out for download. */
 export type ThreadFile = { filename: string; contentType: string; body: string | DraftExport };
@@ -83,17 +82,7 @@ export async function importDraft(deps: DraftsDeps, actor: AuthUser, input: Impo
   const transact = deps.transact ?? transaction(deps.db);
   return transact(async ({ tx, afterCommit }) => {
     const draft = await openDraft(tx, actor, title.value, input.platform, now);
-    const rows = posts.map((content, position) => ({
-      id: uuidv7(),
-      draftId: draft.id,
-      position,
-      content,
-      authorId: actor.id,
-      createdAt: now,
-      revision: 1,
-      editedAt: null,
-      editedBy: null,
-    }));
+    const rows = posts.map((content, position) => ({ ...newSegment(draft.id, actor.id, content, now), position }));
     const events = rows.map((row) => ({
       type: 'segment.appended' as const,
       payload: { segment: presentSegment({ ...row, authorName: actor.displayName }) },
