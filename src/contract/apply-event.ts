@@ -27,7 +27,8 @@ export type DraftEventPayloads = {
   'collaborator.left': { userId: string; reason: 'left' | 'removed' };
   'invite.created': { inviteId: string; expiresAt: string };
   'invite.revoked': { inviteId: string };
-  'comment.added': { text: string; position?: number };
+  /** `segmentId` names the post (it keeps its comments when the thread is reordered); `position` is where it was then. */
+  'comment.added': { text: string; segmentId?: string; position?: number };
 };
 export type DraftEventType = keyof DraftEventPayloads;
 

@@ -76,9 +76,16 @@ export const CLIENT_EVENT_PAYLOADS = {
         .string()
         .max(COMMENT_MAX_LENGTH)
         .refine((t) => !isBlank(t), 'A comment cannot be empty.'),
+      /** The post commented on; the server records its position too. */
+      segmentId: z.uuid().optional(),
+      /** The post commented on by position, for clients that predate `segmentId`. */
       position: z.number().int().min(0).optional(),
     })
-    .strict(),
+    .strict()
+    .refine((p) => p.segmentId === undefined || p.position === undefined, {
+      path: ['position'],
+      message: 'Name the post by segmentId or by position, not both.',
+    }),
 } as const;
 export type ClientEventType = keyof typeof CLIENT_EVENT_PAYLOADS;
 export const CLIENT_EVENT_TYPES = Object.keys(CLIENT_EVENT_PAYLOADS) as ClientEventType[];

@@ -98,7 +98,8 @@ describe('the per-draft event log', () => {
       body: { type: 'segment.deleted', clientId: 'c', clientSeq: 1, payload: {} },
     });
     expect(expectProblem(unknown, 400, 'unknown_event_type').knownTypes).toEqual(['comment.added']);
-    for (const payload of [{ text: '' }, { text: '   ' }, { text: 'x'.repeat(2001) }, { text: 'ok', position: 5 }, { text: 'ok', extra: 1 }]) {
+    for (const payload of [{ text: '' }, { text: '   ' }, { text: 'x'.repeat(2001) }, { text: 'ok', position: 5 }, { text: 'ok', extra: 1 },
+      { text: 'ok', segmentId: '01900000-0000-7000-8000-000000000000' }, { text: 'ok', segmentId: draft.segments[0]!.id, position: 0 }]) {
       const res = await call(t.app, 'POST', `/v1/drafts/${draft.id}/events`, {
         token: owner.accessToken,
         body: { type: 'comment.added', clientId: 'c', clientSeq: 2, payload },
@@ -106,5 +107,19 @@ describe('the per-draft event log', () => {
       expectProblem(res, 400, 'validation_failed');
     }
     expect((await call(t.app, 'GET', `/v1/drafts/${draft.id}/events`, { token: owner.accessToken })).json().lastServerSeq).toBe(2);
+  });
+
+  it('keeps a comment on the post it names by id, and records where that post stood', async () => {
+    const owner = await registerUser(t.app, { displayName: 'Owner' });
+    const draft = await createDraft(t.app, owner, { initialSegment: 'one' });
+    const second = (await call(t.app, 'POST', `/v1/drafts/${draft.id}/segments`, { token: owner.accessToken, body: { content: 'two' } })).json();
+    const res = await call(t.app, 'POST', `/v1/drafts/${draft.id}/events`, {
+      token: owner.accessToken,
+      body: { type: 'comment.added', clientId: 'tab-1', clientSeq: 1, payload: { text: 'Love this one', segmentId: second.id } },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().payload).toEqual({ text: 'Love this one', segmentId: second.id, position: 1 });
+    const comments = await call(t.app, 'GET', `/v1/drafts/${draft.id}/events?types=comment.added`, { token: owner.accessToken });
+    expect(comments.json().events.map((e: { payload: unknown }) => e.payload)).toEqual([{ text: 'Love this one', segmentId: second.id, position: 1 }]);
   });
 });

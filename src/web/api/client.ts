@@ -200,12 +200,13 @@ export class ApiClient {
   takeRing = (id: string) => this.request<{ ringHolderId: string; passedAt: string }>('POST', `/v1/drafts/${id}/ring/take`);
   exportDraft = (id: string, format: ExportFormat, numbered: boolean) => this.download(`/v1/drafts/${id}/export?format=${format}&numbered=${numbered}`);
   importDraft = (input: { title: string; platform: Platform; text: string }) => this.request<Draft>('POST', '/v1/drafts/import', input);
-  addComment = (id: string, clientId: string, clientSeq: number, text: string, position?: number) =>
+  /** A comment on the draft, or on one post when `segmentId` is given. */
+  addComment = (id: string, clientId: string, clientSeq: number, text: string, segmentId?: string) =>
     this.request<DraftEvent>('POST', `/v1/drafts/${id}/events`, {
       type: 'comment.added',
       clientId,
       clientSeq,
-      payload: position === undefined ? { text } : { text, position },
+      payload: segmentId === undefined ? { text } : { text, segmentId },
     });
 }
 

@@ -8,6 +8,7 @@ import { useAuth } from '../auth/auth-context.js';
 import { Avatar } from '../components/avatar.js';
 import { FormError, Notice } from '../components/form.js';
 import { LiveIndicator } from '../components/live-indicator.js';
+import { placeComments } from './draft/comment-placement.js';
 import { CommentForm, CommentList } from './draft/comments.js';
 import { Composer } from './draft/composer.js';
 import { PreviewPanel } from './draft/preview-panel.js';
@@ -61,7 +62,8 @@ export function DraftPage() {
   const comments = useCommentsQuery(id, loaded);
   const { status: live, users, setPresence } = useLiveDraft(id, loaded);
   const edits = useUnsentEdits(userId, id);
-  const allComments = useMemo(() => comments.data?.events ?? [], [comments.data]);
+  const segments = draft.data?.segments;
+  const placed = useMemo(() => placeComments(comments.data?.events ?? [], segments ?? []), [comments.data, segments]);
 
   const guard = <LeaveGuard draftId={id} draft={draft.data} userId={userId} />;
   if (state.status !== 'signed-in') return null;
@@ -80,7 +82,6 @@ export function DraftPage() {
   const isOwner = d.ownerId === userId;
   const editable = d.status === 'draft';
   const mine = d.ringHolderId === userId;
-  const general = allComments.filter((c) => c.payload.position === undefined);
   const typists = users.filter((u) => u.state === 'typing' && u.userId !== userId);
   const here = users.filter((u) => u.userId !== userId);
 
@@ -113,7 +114,7 @@ export function DraftPage() {
         </header>
         {!editable && <Notice>This draft is {d.status}; it can be read and exported but no longer changed.</Notice>}
         <RecoveredEdits draft={d} userId={userId} edits={edits} />
-        <Thread draft={d} userId={userId} canChange={editable && mine} canComment={editable} comments={allComments} edits={edits} />
+        <Thread draft={d} userId={userId} canChange={editable && mine} canComment={editable} commentsByPost={placed.byPost} edits={edits} />
         <Typing typists={typists} position={d.segments.length + 1} />
         {editable &&
           (mine ? (
@@ -123,8 +124,8 @@ export function DraftPage() {
           ))}
         <section className="card" aria-labelledby="comments-title">
           <h2 id="comments-title">Comments on the draft</h2>
-          {general.length === 0 && <p className="muted">No comments on the draft as a whole yet.</p>}
-          <CommentList comments={general} />
+          {placed.general.length === 0 && <p className="muted">No comments on the draft as a whole yet.</p>}
+          <CommentList comments={placed.general} />
           {editable && <CommentForm draftId={d.id} />}
         </section>
       </div>

@@ -28,18 +28,18 @@ export function CommentList({ comments }: { comments: DraftEvent[] }) {
 }
 
 /** Sends a comment on the draft or on one post; its answer is shown at once (its live event then changes nothing). */
-export function CommentForm({ draftId, position }: { draftId: string; position?: number }) {
+export function CommentForm({ draftId, post }: { draftId: string; post?: { id: string; position: number } }) {
   const id = useId();
   const queryClient = useQueryClient();
   const [text, setText] = useState('');
   const send = useMutation({
-    mutationFn: () => api.addComment(draftId, CLIENT_ID, ++clientSeq, text, position),
+    mutationFn: () => api.addComment(draftId, CLIENT_ID, ++clientSeq, text, post?.id),
     onSuccess: (event) => {
       setText('');
       queryClient.setQueryData<EventList>(draftKeys.comments(draftId), (list) => (list ? withComment(list, event) : list));
     },
   });
-  const label = position === undefined ? 'Comment on the draft' : `Comment on post ${position + 1}`;
+  const label = post === undefined ? 'Comment on the draft' : `Comment on post ${post.position + 1}`;
   return (
     <form
       className="comment-form"
@@ -70,7 +70,7 @@ export function CommentForm({ draftId, position }: { draftId: string; position?:
 }
 
 /** A post's comments, folded under it with their count; opening shows them and the field to add one. */
-export function PostComments({ draftId, position, comments, canComment }: { draftId: string; position: number; comments: DraftEvent[]; canComment: boolean }) {
+export function PostComments({ draftId, post, comments, canComment }: { draftId: string; post: { id: string; position: number }; comments: DraftEvent[]; canComment: boolean }) {
   const [open, setOpen] = useState(false);
   if (comments.length === 0 && !canComment) return null;
   return (
@@ -81,7 +81,7 @@ export function PostComments({ draftId, position, comments, canComment }: { draf
       {open && (
         <>
           <CommentList comments={comments} />
-          {canComment && <CommentForm draftId={draftId} position={position} />}
+          {canComment && <CommentForm draftId={draftId} post={post} />}
         </>
       )}
     </details>

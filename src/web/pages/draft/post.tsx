@@ -183,7 +183,7 @@ export const Post = memo(function Post({ draftId, platform, segment, total, user
         <FormError error={remove.error} />
       )}
       {historyOpen && <PostHistory draftId={draftId} segmentId={segment.id} position={segment.position} />}
-      <PostComments draftId={draftId} position={segment.position} comments={comments} canComment={canComment} />
+      <PostComments draftId={draftId} post={segment} comments={comments} canComment={canComment} />
     </li>
   );
 });

@@ -38,7 +38,8 @@ type ThreadProps = {
   userId: string;
   canChange: boolean;
   canComment: boolean;
-  comments: DraftEvent[];
+  /** Each post's comments by segment id (see `placeComments`). */
+  commentsByPost: Map<string, DraftEvent[]>;
   edits: Map<string, UnsentEdit>;
 };
 
@@ -48,7 +49,7 @@ type ThreadProps = {
  * a change it did not see. A refusal only because something else happened meanwhile (a comment) is sent
  * again on the new point when the order itself is still the one the move was made on.
  */
-export const Thread = memo(function Thread({ draft, userId, canChange, canComment, comments, edits }: ThreadProps) {
+export const Thread = memo(function Thread({ draft, userId, canChange, canComment, commentsByPost, edits }: ThreadProps) {
   const answered = useDraftAnswer(draft.id);
   const [pending, setPending] = useState<string[] | null>(null);
   const [dragId, setDragId] = useState<string | null>(null);
@@ -61,14 +62,6 @@ export const Thread = memo(function Thread({ draft, userId, canChange, canCommen
 
   const segments = useMemo(() => (pending ? inOrder(draft.segments, pending) : draft.segments), [draft.segments, pending]);
   const ids = useMemo(() => segments.map((s) => s.id), [segments]);
-  const byPosition = useMemo(() => {
-    const map = new Map<number, DraftEvent[]>();
-    for (const c of comments) {
-      const position = c.payload.position;
-      if (typeof position === 'number') map.set(position, [...(map.get(position) ?? []), c]);
-    }
-    return map;
-  }, [comments]);
 
   const reorder = useMutation({
     mutationFn: async ({ order, base }: Move) => {
@@ -148,7 +141,7 @@ export const Thread = memo(function Thread({ draft, userId, canChange, canCommen
             userId={userId}
             canChange={canChange}
             canComment={canComment}
-            comments={byPosition.get(s.position) ?? NO_COMMENTS}
+            comments={commentsByPost.get(s.id) ?? NO_COMMENTS}
             edit={edits.get(s.id)}
             moves={moves}
             dragging={dragId === s.id}
