@@ -1,5 +1,6 @@
 import type { Collaborator, Draft, Segment } from './drafts.js';
 import type { DraftEvent } from './events.js';
+import { renumber } from './thread-order.js';
 
 /**
  * The payload of each event the server records, by type. The log is the truth: folding it with `applyEvent`
@@ -61,8 +62,6 @@ function byMembership(a: Collaborator, b: Collaborator): number {
   if (a.joinedAt !== b.joinedAt) return a.joinedAt < b.joinedAt ? -1 : 1;
   return a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0;
 }
-
-const renumber = (segments: Segment[]): Segment[] => segments.map((s, position) => (s.position === position ? s : { ...s, position }));
 
 function isType<T extends DraftEventType>(event: DraftEvent, type: T): event is DraftEvent & TypedDraftEvent<T> {
   return event.type === type;

@@ -102,11 +102,22 @@ describe('editing a segment', () => {
     const { draft, segments } = await thread(owner, ['one']);
     const before = await draftOf(owner, draft.id);
     expectProblem(await edit(owner, draft.id, segments[0]!.id, 'changed'), 428, 'precondition_required');
-    for (const bad of ['W/"1"', 'one', '"1', '1"', '"1", "2"', '""', '-1', '1.5', '2147483648', '99999999999']) {
+    for (const bad of ['one', '"1', '1"', '"1",', 'w/"1"', '""', '-1', '1.5', '2147483648', '99999999999', '"1", *']) {
       const problem = expectProblem(await edit(owner, draft.id, segments[0]!.id, 'changed', bad), 400, 'validation_failed');
       expect(problem.errors, bad).toEqual([{ path: 'headers.if-match', message: expect.any(String) }]);
     }
     expect(await draftOf(owner, draft.id)).toEqual(before);
+  });
+
+  it('compares If-Match strongly: a weak tag never matches, a list matches any strong tag in it', async () => {
+    const owner = await registerUser(t.app);
+    const { draft, segments } = await thread(owner, ['one']);
+    const segmentId = segments[0]!.id;
+    const weak = expectProblem(await edit(owner, draft.id, segmentId, 'changed', 'W/"1"'), 412, 'precondition_failed');
+    expect(weak.current).toMatchObject({ content: 'one', revision: 1 });
+    const listed = await edit(owner, draft.id, segmentId, 'changed', '"7", W/"2", "1"');
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(listed.json()).toMatchObject({ content: 'changed', revision: 2 });
   });
 
   it('needs membership, the ring and an editable draft, and a segment of this draft', async () => {

@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { MAX_SERVER_SEQ } from '../../contract/events.js';
 import { AppError, ValidationError } from './errors.js';
 
-/** What `If-Match` names: one version number, or `*` for whatever is current. */
-export type IfMatch = number | '*';
+/** What `If-Match` names: the versions a change may be based on, or `*` for whatever is current. */
+export type IfMatch = '*' | readonly number[];
 
-// `"3"` as RFC 9110 writes an entity tag, or a bare `3` as hand-written clients send it; weak tags
-// (`W/"3"`) never match a strong comparison, so they are refused like any other form.
-const VERSION_TAG = /^(?:(\d{1,10})|"(\d{1,10})")$/;
+// `"3"` as RFC 9110 writes an entity tag (a list of them matches any one), or a bare `3` as hand-written
+// clients send it. A weak tag (`W/"3"`) is well-formed but never matches: If-Match compares strongly.
+const VERSION_TAG = /^(?:(W\/)?"(\d{1,10})"|(\d{1,10}))$/;
 
 /** Documents `If-Match` in a route's schema; loose, so Fastify keeps every other header. */
 export function ifMatchHeaders(names: string) {
@@ -16,23 +16,24 @@ export function ifMatchHeaders(names: string) {
   });
 }
 
-/** A version as the ETag that names it. */
-export const etag = (version: number): string => `"${version}"`;
-
-/** Reads `If-Match`: missing is `428 precondition_required`, anything but `"N"`, `N` or `*` is `400`. */
+/** Reads `If-Match`: missing is `428 precondition_required`; anything but `*` or a list of `"N"`, `W/"N"`, `N` is `400`. */
 export function requireIfMatch(header: string | string[] | undefined): IfMatch {
   if (header === undefined) {
     throw new AppError(428, 'precondition_required', 'Send If-Match with the version you are changing, so that no one’s newer work is overwritten.');
   }
   const value = Array.isArray(header) ? header.join(', ') : header;
-  if (value === '*') return '*';
-  const tag = VERSION_TAG.exec(value);
-  const version = tag ? Number(tag[1] ?? tag[2]) : NaN;
-  // Versions (revisions, server sequence numbers) are PostgreSQL integers.
-  if (!(version <= MAX_SERVER_SEQ)) {
-    throw new ValidationError([{ path: 'headers.if-match', message: 'Expected "<version>" (a whole number in quotes), the number alone, or *.' }]);
+  if (value.trim() === '*') return '*';
+  const versions: number[] = [];
+  for (const item of value.split(',')) {
+    const tag = VERSION_TAG.exec(item.trim());
+    const version = tag ? Number(tag[2] ?? tag[3]) : NaN;
+    // Versions (revisions, server sequence numbers) are PostgreSQL integers.
+    if (!(version <= MAX_SERVER_SEQ)) {
+      throw new ValidationError([{ path: 'headers.if-match', message: 'Expected "<version>" (a whole number in quotes), the number alone, or *.' }]);
+    }
+    if (!tag![1]) versions.push(version);
   }
-  return version;
+  return versions;
 }
 
 /**
@@ -40,8 +41,9 @@ export function requireIfMatch(header: string | string[] | undefined): IfMatch {
  * problem's `current` says what is, so the client can show the conflict without another request.
  */
 export function assertCurrent(ifMatch: IfMatch, version: number, current: () => unknown): void {
-  if (ifMatch === '*' || ifMatch === version) return;
-  throw new AppError(412, 'precondition_failed', `This changed since you read it: it is at version ${version} now, not ${ifMatch}.`, {
+  if (ifMatch === '*' || ifMatch.includes(version)) return;
+  const named = ifMatch.length > 0 ? `, not ${ifMatch.join(' or ')}` : '';
+  throw new AppError(412, 'precondition_failed', `This changed since you read it: it is at version ${version} now${named}.`, {
     fields: { current: current() },
   });
 }

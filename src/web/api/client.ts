@@ -12,6 +12,7 @@ import type {
   SegmentRevisionPage,
 } from '../../contract/drafts.js';
 import type { DraftEvent, EventList } from '../../contract/events.js';
+import { entityTag } from '../../contract/thread-order.js';
 import type { ExportFormat } from '../../contract/transfer.js';
 
 /** A failed API call, carrying the server's problem+json so forms can show field errors. */
@@ -185,7 +186,6 @@ export class ApiClient {
   revokeInvite = (id: string, inviteId: string) => this.request<void>('DELETE', `/v1/drafts/${id}/invites/${inviteId}`);
   previewInvite = (token: string) => this.request<InvitePreview>('GET', `/v1/invites/${encodeURIComponent(token)}/preview`);
   acceptInvite = (token: string) => this.request<Draft>('POST', '/v1/invites/accept', { token });
-  events = (id: string, since = 0) => this.request<EventList>('GET', `/v1/drafts/${id}/events?since=${since}&limit=1000`);
   /** One page (up to 1,000) of the draft's comments after `since`. */
   comments = (id: string, since = 0) =>
     this.request<EventList>('GET', `/v1/drafts/${id}/events?types=comment.added&since=${since}&limit=${EVENT_PAGE}`);
@@ -213,9 +213,8 @@ export class ApiClient {
 /** The most events one `GET …/events` answers. */
 export const EVENT_PAGE = 1000;
 
-
 /** The precondition of an edit, delete or reorder: the revision (or `lastServerSeq`) the change was made on. */
-const ifMatch = (revision: number) => ({ 'if-match': `"${revision}"` });
+const ifMatch = (revision: number) => ({ 'if-match': entityTag(revision) });
 
 function browserDevice(): { name: string; platform: string } {
   const ua = navigator.userAgent;

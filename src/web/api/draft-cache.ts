@@ -2,6 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import { applyEvent, type DraftEventPayloads } from '../../contract/apply-event.js';
 import type { Draft, Invite, RingHistory, Segment } from '../../contract/drafts.js';
 import type { DraftEvent, EventList } from '../../contract/events.js';
+import { renumber } from '../../contract/thread-order.js';
 
 /** The query keys of what the draft page shows; every one of them is kept current by the draft's events. */
 export const draftKeys = {
@@ -13,7 +14,6 @@ export const draftKeys = {
 
 export type InviteList = { items: Invite[]; nextCursor: string | null };
 
-const renumber = (segments: Segment[]) => segments.map((s, position) => (s.position === position ? s : { ...s, position }));
 const payload = <T extends keyof DraftEventPayloads>(event: DraftEvent, _type: T) => event.payload as DraftEventPayloads[T];
 
 /**

@@ -160,6 +160,5 @@ export const draftEvents = pgTable(
 export type DraftRow = typeof drafts.$inferSelect;
 export type DraftMemberRow = typeof draftMembers.$inferSelect;
 export type SegmentRow = typeof segments.$inferSelect;
-export type SegmentRevisionRow = typeof segmentRevisions.$inferSelect;
 export type InviteRow = typeof invites.$inferSelect;
 export type DraftEventRow = typeof draftEvents.$inferSelect;

@@ -1,5 +1,6 @@
 import type { Platform } from '../../../contract/constants.js';
 import type { Draft, Segment, SegmentRevisionPage, ThreadOrder } from '../../../contract/drafts.js';
+import { sameOrder } from '../../../contract/thread-order.js';
 import type { Db } from '../../db/client.js';
 import type { AuthUser } from '../../platform/auth.js';
 import { decodeNumberCursor, pageOf } from '../../platform/cursor.js';
@@ -77,8 +78,6 @@ export async function deleteSegment(deps: DraftsDeps, actor: AuthUser, draftId: 
     );
   });
 }
-
-const sameOrder = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
 
 /** Whether `order` lists every id of `ids` exactly once. */
 function isPermutation(order: readonly string[], ids: readonly string[]): boolean {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdParamsSchema, PageQuerySchema } from '../../../contract/common.js';
+import { entityTag } from '../../../contract/thread-order.js';
 import {
   AddCollaboratorBodySchema,
   AppendSegmentBodySchema,
@@ -22,7 +23,7 @@ import {
   type Segment,
 } from '../../../contract/drafts.js';
 import { BEARER_AUTH, EmptyBodySchema, NoContentSchema, problemResponses } from '../../platform/http.js';
-import { etag, ifMatchHeaders, requireIfMatch } from '../../platform/preconditions.js';
+import { ifMatchHeaders, requireIfMatch } from '../../platform/preconditions.js';
 import * as edits from './edits-service.js';
 import * as drafts from './service.js';
 
@@ -31,7 +32,7 @@ const MemberParamsSchema = z.object({ id: z.uuid(), userId: z.uuid() });
 const SegmentParamsSchema = z.object({ id: z.uuid(), segmentId: z.uuid() });
 
 /** A changed segment, with its revision as the ETag for the next change. */
-const segmentAnswer = (segment: Segment) => ({ status: 200, body: segment, headers: { etag: etag(segment.revision) } });
+const segmentAnswer = (segment: Segment) => ({ status: 200, body: segment, headers: { etag: entityTag(segment.revision) } });
 
 /** Drafts, segments, the ring, collaborators and attribution. */
 export async function draftRoutes(app: FastifyInstance, opts: { deps: drafts.DraftsDeps }) {
@@ -73,7 +74,7 @@ export async function draftRoutes(app: FastifyInstance, opts: { deps: drafts.Dra
     },
     async (request, reply) => {
       const draft = await drafts.getDraft(deps, request.user!, request.params.id);
-      reply.header('etag', etag(draft.lastServerSeq));
+      reply.header('etag', entityTag(draft.lastServerSeq));
       return draft;
     },
   );
@@ -165,7 +166,7 @@ export async function draftRoutes(app: FastifyInstance, opts: { deps: drafts.Dra
     },
     async (request, reply) =>
       reply.commit(
-        (draft: Draft) => ({ status: 200, body: draft, headers: { etag: etag(draft.lastServerSeq) } }),
+        (draft: Draft) => ({ status: 200, body: draft, headers: { etag: entityTag(draft.lastServerSeq) } }),
         async (transact) =>
           edits.reorderSegments({ ...deps, transact }, request.user!, request.params.id, request.body.order, requireIfMatch(request.headers['if-match'])),
       ),

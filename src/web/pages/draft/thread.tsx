@@ -2,6 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Draft, Segment, ThreadOrder } from '../../../contract/drafts.js';
 import type { DraftEvent } from '../../../contract/events.js';
+import { renumber, sameOrder } from '../../../contract/thread-order.js';
 import { api, ApiError } from '../../api/client.js';
 import { FormError } from '../../components/form.js';
 import { Post, type PostMoves } from './post.js';
@@ -14,8 +15,6 @@ type Move = { order: string[]; base: ThreadOrder };
 
 /** What a stale reorder's problem names: where the log is now and the order it has there. */
 const currentOrderOf = (error: unknown) => (error instanceof ApiError ? error.current<ThreadOrder>() : undefined);
-
-const sameOrder = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
 
 /** `ids` with the one at `from` moved to `to`, the others keeping their order. */
 function moved(ids: readonly string[], from: number, to: number): string[] {
@@ -30,7 +29,7 @@ function inOrder(segments: Segment[], order: string[]): Segment[] {
   const byId = new Map(segments.map((s) => [s.id, s]));
   const listed = order.flatMap((id) => byId.get(id) ?? []);
   const rest = segments.filter((s) => !order.includes(s.id));
-  return [...listed, ...rest].map((s, position) => (s.position === position ? s : { ...s, position }));
+  return renumber([...listed, ...rest]);
 }
 
 type ThreadProps = {
