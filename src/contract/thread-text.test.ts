@@ -69,6 +69,23 @@ describe('splitThread and formatThread', () => {
     );
   });
 
+  it('read back the posts of a numbered or Markdown export, without its numbers and title', () => {
+    const options = fc.record({ format: fc.constantFrom('text' as const, 'markdown' as const), numbered: fc.boolean(), title: fc.constantFrom('My thread', 'Notes # 2') });
+    fc.assert(
+      fc.property(fc.array(post, { minLength: 2, maxLength: 12 }), options, (posts, format) => {
+        // A post that is itself a lone heading, or starts like a number of its own, reads as what it looks like.
+        fc.pre(!/^#[ \t]/.test(posts[0]!) && !posts.some((text) => /^\d+\/\d+ /.test(text)));
+        expect(splitThread(formatThread(posts, format))).toEqual(posts);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps a heading that opens a post and numbering that is not in order', () => {
+    expect(splitThread('# Not a title\nbut a post\n\nTwo')).toEqual(['# Not a title\nbut a post', 'Two']);
+    expect(splitThread('1/3 one\n\n3/3 two')).toEqual(['1/3 one', '3/3 two']);
+  });
+
   it('never throw and never answer an empty post, whatever the text', () => {
     const text = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 200 }),

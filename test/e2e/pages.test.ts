@@ -67,6 +67,7 @@ const SIGNED_IN: Visit[] = [
   { name: 'account', path: '/account', ready: (page) => page.getByTestId('account-email').waitFor() },
   { name: 'devices', path: '/sessions', ready: (page) => expect.poll(() => page.getByTestId('session').count()).toBeGreaterThanOrEqual(2) },
   { name: 'invite-signed-in', path: '/ref/:invite', ready: (page) => page.getByRole('button', { name: 'Join the draft' }).waitFor() },
+  { name: 'import', path: '/drafts/import', ready: (page) => page.getByRole('heading', { name: 'Import a thread' }).waitFor() },
 ];
 
 async function logIn(page: Page, who: Writer): Promise<void> {
