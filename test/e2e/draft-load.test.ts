@@ -28,6 +28,8 @@ describe('a draft page keeps itself current from events', () => {
     const posts = Array.from({ length: 300 }, (_, i) => `Post ${i + 1}: all we have to decide is what to do with the time that is given us.`);
     const draft = await call<{ id: string }>(t.server.url, 'POST', '/v1/drafts/import', gandalf.accessToken, { title: 'Long', platform: 'x', text: posts.join('\n\n') });
     const { context, page } = await openAs(desktop, t.server.url, gandalf);
+    // The drafts list the log-in lands on reads its own page; only what opening the draft asks for counts.
+    await page.waitForLoadState('networkidle');
 
     const requests = recordApiRequests(page);
     await openDraft(page, t.server.url, draft.id);
