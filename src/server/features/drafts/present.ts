@@ -5,7 +5,8 @@ import { displayNameOf } from '../users/present.js';
 import type { EventView } from '../events/log.js';
 import { openingWords } from './content.js';
 import type { RevisionView } from './edits-repo.js';
-import type { ContributionRow, DraftSummaryRow, MemberView, RingPassView, SegmentView } from './repo.js';
+import type { ContributionRow } from './attribution-repo.js';
+import type { DraftSummaryRow, MemberView, RingPassView, SegmentView } from './repo.js';
 
 export function presentCollaborator(m: MemberView): Collaborator {
   return {

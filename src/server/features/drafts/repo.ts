@@ -187,13 +187,7 @@ export async function listSegments(db: Db, draftIds: string[]): Promise<SegmentV
     .orderBy(asc(segments.draftId), asc(segments.position));
 }
 
-/** The insert of a new segment (revision 1), to be sent along with its event (see `recordEvent`). */
-export function segmentInsert(row: Pick<SegmentRow, 'id' | 'draftId' | 'position' | 'content' | 'authorId' | 'createdAt'>): SQL {
-  return sql`insert into segments (id, draft_id, position, content, author_id, created_at)
-    values (${row.id}, ${row.draftId}, ${row.position}, ${row.content}, ${row.authorId}, ${row.createdAt.toISOString()})`;
-}
-
-/** `segmentInsert` for many rows in one statement. */
+/** The insert of new segments (revision 1) in one statement, to be sent along with their events (see `recordEvent`). */
 export function segmentsInsert(rows: readonly SegmentRow[]): SQL {
   const values = rows.map((row) => sql`(${row.id}, ${row.draftId}, ${row.position}, ${row.content}, ${row.authorId}, ${row.createdAt.toISOString()})`);
   return sql`insert into segments (id, draft_id, position, content, author_id, created_at) values ${sql.join(values, sql`, `)}`;
@@ -300,38 +294,6 @@ export async function listRingPasses(
     .where(and(...conditions))
     .orderBy(asc(ringPasses.passedAt), asc(ringPasses.id))
     .limit(limit);
-}
-
-export type ContributionRow = { userId: string; displayName: string | null; segments: number; edits: number; first: Date; last: Date };
-
-/**
- * Per person, what they gave the thread as it stands: the segments they appended and the edits they made to
- * them (each version after the first, current or kept), with the times of the first and the last.
- */
-export async function contributions(db: Db, draftId: string): Promise<ContributionRow[]> {
-  const result = await db.execute(sql`
-    with thread as (select id, author_id, created_at, revision, edited_by, edited_at from segments where draft_id = ${draftId}),
-    work as (
-      select author_id as user_id, 1 as appended, 0 as edited, created_at as at from thread
-      union all
-      select edited_by, 0, 1, edited_at from thread where revision > 1
-      union all
-      select r.written_by, 0, 1, r.written_at from segment_revisions r join thread t on t.id = r.segment_id
-      where r.draft_id = ${draftId} and r.revision > 1
-    )
-    select w.user_id, u.display_name, sum(w.appended)::int as segments, sum(w.edited)::int as edits, min(w.at) as first, max(w.at) as last
-    from work w join users u on u.id = w.user_id
-    group by w.user_id, u.display_name
-    order by segments desc, edits desc, first asc, w.user_id asc`);
-  const rows = (result as unknown as { rows: Array<{ user_id: string; display_name: string | null; segments: number; edits: number; first: string | Date; last: string | Date }> }).rows;
-  return rows.map((r) => ({
-    userId: r.user_id,
-    displayName: r.display_name,
-    segments: Number(r.segments),
-    edits: Number(r.edits),
-    first: new Date(r.first),
-    last: new Date(r.last),
-  }));
 }
 
 /** What `appendSegmentAtomically` found, and whether it wrote. */

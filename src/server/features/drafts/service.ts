@@ -10,6 +10,7 @@ import { decodeCursor, pageOf } from '../../platform/cursor.js';
 import { autocommit, transaction, type Transact } from '../../platform/unit-of-work.js';
 import { recordEvent } from '../events/log.js';
 import { displayNameOf } from '../users/present.js';
+import { contributions } from './attribution-repo.js';
 import { checkTitle, segmentProblem, segmentProblems } from './content.js';
 import * as errors from './errors.js';
 import { assertEditable, assertHoldsRing, assertMember, assertOwner } from './policy.js';
@@ -103,7 +104,7 @@ async function insertSegmentWithEvent(tx: Db, draft: DraftRow, author: AuthUser,
       payload: { segment: view },
       actorId: author.id,
       draftChanges: { segmentCount: draft.segmentCount + 1 },
-      alongside: [repo.segmentInsert(segment)],
+      alongside: [repo.segmentsInsert([segment])],
     },
     now,
   );
@@ -324,5 +325,5 @@ export async function removeCollaborator(deps: DraftsDeps, actor: AuthUser, draf
 
 export async function attribution(deps: DraftsDeps, actor: AuthUser, draftId: string): Promise<Attribution> {
   assertMember(await repo.findMember(deps.db, draftId, actor.id));
-  return presentAttribution(await repo.contributions(deps.db, draftId));
+  return presentAttribution(await contributions(deps.db, draftId));
 }
