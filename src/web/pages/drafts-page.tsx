@@ -1,8 +1,9 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { PLATFORM_LIMITS, PLATFORMS, type Platform } from '../../contract/constants.js';
+import type { Platform } from '../../contract/constants.js';
 import type { DraftSummary } from '../../contract/drafts.js';
+import { PLATFORM_NAMES } from '../../contract/platform-text.js';
 import { api } from '../api/client.js';
 import { useLiveDraftList } from '../api/live.js';
 import { useAuth } from '../auth/auth-context.js';
@@ -10,15 +11,9 @@ import { Avatar } from '../components/avatar.js';
 import { Dialog } from '../components/dialog.js';
 import { Field, FormError, fieldError } from '../components/form.js';
 import { LiveIndicator } from '../components/live-indicator.js';
+import { PlatformField } from '../components/platform-field.js';
 import { RelativeTime } from '../components/relative-time.js';
 
-export const PLATFORM_NAMES: Record<Platform, string> = {
-  x: 'X',
-  threads: 'Threads',
-  bluesky: 'Bluesky',
-  linkedin: 'LinkedIn',
-  instagram: 'Instagram',
-};
 
 function CreateDraftDialog({ onClose }: { onClose(): void }) {
   const navigate = useNavigate();
@@ -42,16 +37,7 @@ function CreateDraftDialog({ onClose }: { onClose(): void }) {
       <h2 id="new-draft-title">New draft</h2>
       <form onSubmit={submit} noValidate>
         <Field label="Title" value={title} onChange={(e) => setTitle(e.target.value)} error={fieldError(create.error, 'title')} />
-        <div className="field">
-          <label htmlFor="new-draft-platform">Platform</label>
-          <select id="new-draft-platform" value={platform} onChange={(e) => setPlatform(e.target.value as Platform)}>
-            {PLATFORMS.map((p) => (
-              <option key={p} value={p}>
-                {PLATFORM_NAMES[p]} ({PLATFORM_LIMITS[p]} characters per post)
-              </option>
-            ))}
-          </select>
-        </div>
+        <PlatformField id="new-draft-platform" value={platform} onChange={setPlatform} />
         <div className="field">
           <label htmlFor="new-draft-first">First post (optional)</label>
           <textarea id="new-draft-first" rows={3} value={first} onChange={(e) => setFirst(e.target.value)} />

@@ -1,12 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useDeferredValue, useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { PLATFORM_LIMITS, PLATFORMS, type Platform } from '../../contract/constants.js';
+import { PLATFORM_LIMITS, type Platform } from '../../contract/constants.js';
 import { measurePost, PLATFORM_NAMES, postLengthProblem } from '../../contract/platform-text.js';
 import { splitThread } from '../../contract/thread-text.js';
 import { api, ApiError } from '../api/client.js';
 import { draftKeys } from '../api/draft-cache.js';
 import { Field, FormError, fieldError } from '../components/form.js';
+import { PlatformField } from '../components/platform-field.js';
 import './draft/draft-page.css';
 
 /** The server's word on one part, when it refused it (`body.text[3]`). */
@@ -61,16 +62,7 @@ export function ImportPage() {
           Paste the whole thread. A blank line starts a new post; if your posts have paragraphs, put a line with --- between posts instead.
         </p>
         <Field label="Title" value={title} onChange={(e) => setTitle(e.target.value)} error={fieldError(create.error, 'title')} />
-        <div className="field">
-          <label htmlFor="import-platform">Platform</label>
-          <select id="import-platform" value={platform} onChange={(e) => setPlatform(e.target.value as Platform)}>
-            {PLATFORMS.map((p) => (
-              <option key={p} value={p}>
-                {PLATFORM_NAMES[p]} ({PLATFORM_LIMITS[p]} characters per post)
-              </option>
-            ))}
-          </select>
-        </div>
+        <PlatformField id="import-platform" value={platform} onChange={setPlatform} />
         <div className="field">
           <label htmlFor="import-text">Thread</label>
           <textarea
