@@ -38,10 +38,13 @@ function canPin() {
  * Starts bench/app-server.ts on `database`, pinned to core 1 when taskset exists (unless `pin` is false);
  * answers its URLs, a way to ask its memory use, and stop().
  */
-export async function startAppServer(database, { pin = true, env = {}, nodeArgs = [] } = {}) {
+export async function startAppServer(database, { pin = true, env = {}, nodeArgs = [], root = null } = {}) {
   const pinned = pin && canPin();
   const node = [...nodeArgs, ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : []), '--import', 'tsx'];
-  const server = fork(new URL('./app-server.ts', import.meta.url).pathname, [], {
+  // `root`: another checkout of the project (an earlier commit), for before/after figures in one run.
+  const entry = root ? `${root}/bench/app-server.ts` : new URL('./app-server.ts', import.meta.url).pathname;
+  const server = fork(entry, [], {
+    ...(root ? { cwd: root } : {}),
     env: { ...process.env, ...env, DATABASE_URL: dbUrl(database) },
     ...(pinned ? { execPath: 'taskset', execArgv: ['-c', '1', process.execPath, ...node] } : { execArgv: node }),
   });

@@ -124,6 +124,8 @@ const bases = instances.map((i) => i.app);
 try {
   // (1) One draft, 200 sockets: 20 writers with 10 tabs each, half on each instance.
   const owner = await registerUser(bases[0], `owner-${process.pid}@example.test`);
+  // 20 collaborators on one draft, then 1,000 drafts: more than the free plan allows, so the owner is on the team plan.
+  await admin(`update user_plans set plan_id = 'team' where user_id = '${owner.user.id}'`, dbUrl(DB));
   const draft = await api(bases[0], 'POST', '/v1/drafts', owner.accessToken, { title: 'live bench', platform: 'x' }, 201);
   const readers = [];
   for (let i = 0; i < 20; i++) {

@@ -40,3 +40,11 @@ export function pageOf<T extends z.ZodType>(item: T) {
 }
 
 export const IdParamsSchema = z.object({ id: z.uuid() });
+
+const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00.000Z');
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** An ISO-8601 instant PostgreSQL can store: years 0001 to 9999 (there is no year 0000). */
+export const InstantSchema = z.iso
+  .datetime()
+  .refine((text) => Date.parse(text) >= FIRST_INSTANT && Date.parse(text) <= LAST_INSTANT, 'Expected an instant from 0001-01-01 to 9999-12-31 (UTC).');

@@ -12,6 +12,10 @@ import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { listen } from './db/notifications.js';
 import { findPrincipal } from './features/auth/repo.js';
+import { adminUserRoutes } from './features/admin/users-routes.js';
+import { analyticsRoutes } from './features/analytics/routes.js';
+import { recentAuditFor } from './features/audit/repo.js';
+import { auditRoutes } from './features/audit/routes.js';
 import { authRoutes } from './features/auth/routes.js';
 import type { PasswordHasher } from './features/auth/passwords.js';
 import { AuthThrottle } from './features/auth/throttle.js';
@@ -23,6 +27,13 @@ import { inviteRoutes } from './features/invites/routes.js';
 import { MemoryPresenceStore, type PresenceStore } from './features/live/presence.js';
 import { DEFAULT_LIVE_LIMITS, type LiveLimits } from './features/live/socket.js';
 import { liveRoutes } from './features/live/routes.js';
+import { momentumRoutes } from './features/momentum/routes.js';
+import { personalShareRoutes } from './features/sharing/personal-routes.js';
+import { CardImages } from './features/sharing/renderer.js';
+import { sharingRoutes } from './features/sharing/routes.js';
+import { adminPlanRoutes } from './features/plans/admin-routes.js';
+import { createEnforcer, decisionCounter } from './features/plans/enforce.js';
+import { planRoutes } from './features/plans/routes.js';
 import { meRoutes } from './features/users/routes.js';
 import { AccessTokens } from './platform/access-tokens.js';
 import { authPlugin } from './platform/auth.js';
@@ -35,6 +46,7 @@ import { idempotencyPlugin } from './platform/idempotency.js';
 import { transformDocument, transformRouteSchema } from './platform/openapi.js';
 import { PRINCIPAL_CHANNEL, PrincipalCache } from './platform/principal-cache.js';
 import { RateLimiter, type LimitStore } from './platform/limits.js';
+import { RATE_LIMITS, rateLimitsPlugin, RouteLimits, type RateLimitSettings, usageCountersFor } from './platform/rate-limits.js';
 import { securityHeadersPlugin } from './platform/security-headers.js';
 import { decodeUtf8, textInputPlugin, unsupportedCharset, unsupportedEncoding } from './platform/text-input.js';
 import { DEV_MAILBOX_PATH, devMailboxRoutes } from './platform/dev-mailbox.js';
@@ -63,6 +75,8 @@ export type AppDeps = {
   mailer?: Mailer;
   /** Fan-out between instances; in-process when not given. */
   bus?: Bus;
+  /** Route-group rate limits other than RATE_LIMITS (tests shrink them). */
+  rateLimits?: Partial<RateLimitSettings>;
   /** Live-channel limits other than the defaults (tests shorten or shrink them). */
   live?: Partial<LiveLimits>;
   /** Who is on which draft; in-process when not given. */
@@ -71,6 +85,9 @@ export type AppDeps = {
   webRoot: string | null;
   isShuttingDown?: () => boolean;
 };
+
+/** How many of the audit rows about a user the admin's view of that user shows. */
+const RECENT_AUDIT_ROWS = 20;
 
 const API_PREFIXES = ['/v1/', '/healthz', '/readyz', '/metrics', '/openapi.json', '/docs', DEV_MAILBOX_PATH];
 
@@ -115,9 +132,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(errorHandlerPlugin);
+  const metrics = new Metrics();
+  const limiter = new RateLimiter(deps.limits, config.rateLimitsEnabled);
+  const routeLimits = new RouteLimits(limiter, clock, { ...RATE_LIMITS, ...deps.rateLimits }, (group) => metrics.rateLimited.inc({ group }));
+  // Before any route, so that every route gets its group.
+  await app.register(rateLimitsPlugin, { limits: routeLimits, metrics });
   await app.register(shuttingDownPlugin, { isShuttingDown });
   await app.register(textInputPlugin);
-  await app.register(observabilityPlugin, { metrics: new Metrics(), metricsToken: config.metricsToken });
+  await app.register(observabilityPlugin, { metrics, metricsToken: config.metricsToken });
   await app.register(securityHeadersPlugin);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
@@ -149,7 +171,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   if (config.nodeEnv !== 'production' && !config.smtpUrl) await app.register(devMailboxRoutes, { db: database.db });
 
-  const limiter = new RateLimiter(deps.limits, config.rateLimitsEnabled);
   await app.register(healthRoutes, {
     deps: { database, redis: deps.redis, isListening: () => principalChannel.listening },
   });
@@ -168,11 +189,35 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(meRoutes, { deps: { db: database.db, clock } });
   const bus = deps.bus ?? new MemoryBus();
-  const draftsDeps = { database, db: database.db, clock, bus };
+  const enforce = createEnforcer(decisionCounter(metrics.registry));
+  await app.register(planRoutes, { deps: { db: database.db, clock } });
+  await app.register(adminPlanRoutes, {
+    deps: {
+      db: database.db,
+      clock,
+      recentAuditFor: (userId, db) => recentAuditFor(db, 'user', userId, RECENT_AUDIT_ROWS),
+      // The counters are a view, not a record: when the limit store cannot be reached the admin's change and
+      // view go ahead without them (the limits themselves also let requests through then).
+      usageCountersFor: (userId) =>
+        usageCountersFor(deps.limits, userId, clock.now()).catch((error: unknown) => {
+          app.log.warn({ err: error }, 'usage counters unavailable');
+          return [];
+        }),
+    },
+  });
+  const draftsDeps = { database, db: database.db, clock, bus, enforce };
   await app.register(draftRoutes, { deps: draftsDeps });
   await app.register(transferRoutes, { deps: draftsDeps });
   await app.register(eventRoutes, { deps: draftsDeps });
   await app.register(inviteRoutes, { deps: { ...draftsDeps, publicUrl: config.publicUrl } });
+  await app.register(momentumRoutes, { deps: { db: database.db, clock } });
+  const webIndex = webIndexOf(deps.webRoot);
+  const sharingDeps = { db: database.db, clock, publicUrl: config.publicUrl, images: new CardImages() };
+  await app.register(sharingRoutes, { deps: sharingDeps });
+  await app.register(personalShareRoutes, { deps: { ...sharingDeps, webIndex } });
+  await app.register(analyticsRoutes, { deps: { database, clock, enforce } });
+  await app.register(adminUserRoutes, { deps: { db: database.db, clock } });
+  await app.register(auditRoutes, { deps: { db: database.db } });
   await app.register(liveRoutes, {
     deps: {
       ...draftsDeps,
@@ -182,25 +227,30 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...DEFAULT_LIVE_LIMITS,
       maxSocketsPerUser: config.liveMaxSocketsPerUser,
       maxSocketsPerIp: config.liveMaxSocketsPerIp,
+      admitUser: (userId: string) => routeLimits.admit('live', { userId }),
       ...deps.live,
       presence: deps.presence ?? new MemoryPresenceStore(),
       log: app.log,
     },
   });
 
-  await registerWebApp(app, deps.webRoot);
+  await registerWebApp(app, webIndex === null ? null : deps.webRoot);
   return app;
 }
 
-/** Serves the built single-page app, falling back to index.html for its client-side routes. */
-async function registerWebApp(app: FastifyInstance, webRoot: string | null): Promise<void> {
+/** The built web app's index.html, or null when there is none to serve. */
+function webIndexOf(webRoot: string | null): string | null {
   const index = webRoot ? join(webRoot, 'index.html') : null;
-  const hasWeb = index !== null && existsSync(index);
-  if (hasWeb) await app.register(fastifyStatic, { root: webRoot!, wildcard: false, index: false });
+  return index !== null && existsSync(index) ? index : null;
+}
+
+/** Serves the built single-page app (null: none), falling back to index.html for its client-side routes. */
+async function registerWebApp(app: FastifyInstance, webRoot: string | null): Promise<void> {
+  if (webRoot !== null) await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: false });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     const isApi = API_PREFIXES.some((p) => path.startsWith(p));
-    if (!hasWeb || isApi || (request.method !== 'GET' && request.method !== 'HEAD')) return apiNotFound(request, reply);
+    if (webRoot === null || isApi || (request.method !== 'GET' && request.method !== 'HEAD')) return apiNotFound(request, reply);
     return reply.header('cache-control', 'no-cache').sendFile('index.html');
   });
 }

@@ -8,9 +8,14 @@ import { ConfirmProvider } from './components/confirm-dialog.js';
 import { Layout } from './components/layout.js';
 import { AccountPage, SessionsPage } from './pages/account-pages.js';
 import { AcceptInvitePage } from './pages/accept-invite-page.js';
+import { AdminLayout } from './pages/admin/admin-layout.js';
 import { LoginPage, ResetPasswordRoute, SignupPage } from './pages/auth-pages.js';
 import { DraftsPage } from './pages/drafts-page.js';
 import { HomePage, NotFoundPage } from './pages/home-page.js';
+import { InsightsPage } from './pages/insights-page.js';
+import { PlanPage } from './pages/plan-page.js';
+import { ProfilePage } from './pages/profile-page.js';
+import { TodayPage } from './pages/today-page.js';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -33,6 +38,12 @@ function RequireAuth({ children }: { children: ReactNode }) {
 // The draft and import pages carry the platforms' counting rules (twitter-text): loaded when first opened.
 const draftPage = () => import('./pages/draft-page.js').then(({ DraftPage }) => ({ element: <RequireAuth><DraftPage /></RequireAuth> }));
 const importPage = () => import('./pages/import-page.js').then(({ ImportPage }) => ({ element: <RequireAuth><ImportPage /></RequireAuth> }));
+// The admin console's pages load when an admin opens one; AdminLayout decides who may see them.
+const adminPage = (name: 'AdminUsersPage' | 'AdminUserPage' | 'AdminPlansPage' | 'AdminAuditPage') => () =>
+  import('./pages/admin/index.js').then((pages) => {
+    const Page = pages[name];
+    return { element: <Page /> };
+  });
 
 // A data router: the draft page asks before a move inside the app would leave unsent text (useBlocker).
 const router = createBrowserRouter(
@@ -47,6 +58,17 @@ const router = createBrowserRouter(
       <Route path="drafts" element={<RequireAuth><DraftsPage /></RequireAuth>} />
       <Route path="drafts/import" lazy={importPage} />
       <Route path="drafts/:id" lazy={draftPage} />
+      <Route path="today" element={<RequireAuth><TodayPage /></RequireAuth>} />
+      <Route path="insights" element={<RequireAuth><InsightsPage /></RequireAuth>} />
+      <Route path="plan" element={<RequireAuth><PlanPage /></RequireAuth>} />
+      <Route path="admin" element={<AdminLayout />}>
+        <Route index lazy={adminPage('AdminUsersPage')} />
+        <Route path="users/:id" lazy={adminPage('AdminUserPage')} />
+        <Route path="plans" lazy={adminPage('AdminPlansPage')} />
+        <Route path="audit" lazy={adminPage('AdminAuditPage')} />
+      </Route>
+      {/* Open to everyone: a profile holds only public facts. */}
+      <Route path="u/:id" element={<ProfilePage />} />
       <Route path="ref/:token" element={<AcceptInvitePage />} />
       <Route path="*" element={<NotFoundPage />} />
     </Route>,

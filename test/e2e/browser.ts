@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { AxeResults, Result } from 'axe-core';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { createEmptyPostgresDatabase } from '../helpers/database.js';
 import { ROOT, startServer, type RunningServer } from '../helpers/server-process.js';
 
 export const SCREENSHOT_DIR = join(ROOT, 'test-results', 'e2e');
@@ -25,10 +26,13 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Keeps a full-page screenshot as a CI artifact under test-results/e2e/. */
-export async function snap(page: Page, name: string): Promise<void> {
+/**
+ * Keeps a screenshot as a CI artifact under test-results/e2e/: the full page, or with `screen` what the
+ * screen shows (a modal dialog scrolls inside itself, so a full-page picture would cut it off).
+ */
+export async function snap(page: Page, name: string, { screen = false } = {}): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: !screen });
 }
 
 /** The viewports every page is looked at in: a laptop and a 390 px phone. */
@@ -72,15 +76,21 @@ export async function expectNoSidewaysScroll(page: Page, name: string): Promise<
 
 /**
  * Starts the real server (embedded by default; PostgreSQL/Redis when their URLs are set) on localhost and a
- * browser for one test file. localhost, not 127.0.0.1, so Chromium keeps the Secure refresh cookie.
+ * browser for one test file. localhost, not 127.0.0.1, so Chromium keeps the Secure refresh cookie. `env` adds
+ * to the server's environment (`ADMIN_EMAILS`, say).
  */
-export function useBrowserApp() {
+export function useBrowserApp({ env: extraEnv = {} }: { env?: Record<string, string> } = {}) {
   const ctx = { server: undefined as unknown as RunningServer, browser: undefined as unknown as Browser };
   let dataDir = '';
+  let postgres: Awaited<ReturnType<typeof createEmptyPostgresDatabase>> | null = null;
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'onering-e2e-'));
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMITS: 'off' };
-    if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMITS: 'off', ...extraEnv };
+    // Each file its own database, as the embedded one is: what one file's writers did is not on another's board.
+    if (process.env.DATABASE_URL) {
+      postgres = await createEmptyPostgresDatabase(process.env.DATABASE_URL);
+      env.DATABASE_URL = postgres.url;
+    }
     if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
     ctx.server = await startServer(env, 'localhost');
     ctx.browser = await launchBrowser();
@@ -88,6 +98,7 @@ export function useBrowserApp() {
   afterAll(async () => {
     await ctx.browser?.close();
     await ctx.server?.stop();
+    await postgres?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
   return ctx;

@@ -2,7 +2,9 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, expectNoSidewaysScroll, snap, useBrowserApp, VIEWPORTS } from './browser.js';
 
-const t = useBrowserApp();
+// Sam is an admin, so the admin console's pages are in the matrix too.
+const SAM_EMAIL = 'samwise.gamgee@example.test';
+const t = useBrowserApp({ env: { ADMIN_EMAILS: SAM_EMAIL } });
 const PASSWORD = 'a page for every screen';
 
 type Writer = { accessToken: string; user: { id: string }; email: string };
@@ -17,8 +19,7 @@ async function api<T>(method: string, path: string, token?: string, body?: unkno
   return (await res.json()) as T;
 }
 
-async function writer(name: string): Promise<Writer> {
-  const email = `${name.toLowerCase().replace(/\W/g, '')}${Date.now()}@example.test`;
+async function writer(name: string, email = `${name.toLowerCase().replace(/\W/g, '')}${Date.now()}@example.test`): Promise<Writer> {
   const auth = await api<Omit<Writer, 'email'>>('POST', '/v1/auth/register', undefined, { email, password: PASSWORD, displayName: name });
   return { ...auth, email };
 }
@@ -29,12 +30,16 @@ type Visit = { name: string; path: string; ready(page: Page): Promise<unknown> }
 const heading = (text: string) => (page: Page) => page.getByRole('heading', { level: 1, name: text }).waitFor();
 
 let sam: Writer;
+let rosieId = '';
 let draftId = '';
 let inviteToken = '';
 
 beforeAll(async () => {
-  sam = await writer('Samwise Gamgee');
+  sam = await writer('Samwise Gamgee', SAM_EMAIL);
   const rosie = await writer('Rosie');
+  rosieId = rosie.user.id;
+  // An override on Rosie, so her admin page lists one and the audit log has a row.
+  await api('POST', '/v1/admin/entitlements/overrides', sam.accessToken, { userId: rosie.user.id, key: 'drafts.max', value: 25 });
   const draft = await api<{ id: string }>('POST', '/v1/drafts', sam.accessToken, {
     title: 'Po-tay-toes: a thread about second breakfast and why it matters to hobbits everywhere',
     platform: 'x',
@@ -47,6 +52,8 @@ beforeAll(async () => {
   await api('POST', '/v1/invites/accept', rosie.accessToken, { token: joining.token });
   await api('POST', `/v1/drafts/${shared.id}/ring/pass`, sam.accessToken, { toUserId: rosie.user.id });
   inviteToken = (await api<{ token: string }>('POST', `/v1/drafts/${draft.id}/invites`, sam.accessToken, {})).token;
+  // A preview link, so the share dialog lists one.
+  await api('POST', `/v1/drafts/${draft.id}/preview-links`, sam.accessToken, {});
   // A second device, so the devices page has one to sign out.
   await api('POST', '/v1/auth/login', undefined, { email: sam.email, password: PASSWORD, device: { name: 'Sam’s phone', platform: 'android' } });
 });
@@ -59,6 +66,7 @@ const SIGNED_OUT: Visit[] = [
   { name: 'reset-confirm', path: '/reset-password#token=not-a-real-token', ready: heading('Choose a new password') },
   { name: 'invite-signed-out', path: '/ref/:invite', ready: (page) => page.getByTestId('invite-preview').waitFor() },
   { name: 'not-found', path: '/no/such/page', ready: heading('Nothing here') },
+  { name: 'profile-signed-out', path: '/u/:sam', ready: (page) => page.getByTestId('momentum-chart').waitFor() },
 ];
 
 const SIGNED_IN: Visit[] = [
@@ -68,6 +76,15 @@ const SIGNED_IN: Visit[] = [
   { name: 'devices', path: '/sessions', ready: (page) => expect.poll(() => page.getByTestId('session').count()).toBeGreaterThanOrEqual(2) },
   { name: 'invite-signed-in', path: '/ref/:invite', ready: (page) => page.getByRole('button', { name: 'Join the draft' }).waitFor() },
   { name: 'import', path: '/drafts/import', ready: (page) => page.getByRole('heading', { name: 'Import a thread' }).waitFor() },
+  { name: 'insights', path: '/insights', ready: (page) => expect.poll(() => page.getByTestId('leaderboard-entry').count()).toBeGreaterThan(0) },
+  { name: 'insights-momentum-all', path: '/insights?metric=momentum&window=all', ready: (page) => page.getByTestId('leaderboard-message').waitFor() },
+  { name: 'today', path: '/today', ready: (page) => page.getByTestId('challenge-title').waitFor() },
+  { name: 'profile', path: '/u/:sam', ready: (page) => page.getByTestId('momentum-chart').waitFor() },
+  { name: 'plan', path: '/plan', ready: (page) => page.getByTestId('plan-table').waitFor() },
+  { name: 'admin-users', path: '/admin', ready: (page) => expect.poll(() => page.getByTestId('admin-user').count()).toBe(2) },
+  { name: 'admin-user', path: '/admin/users/:rosie', ready: (page) => expect.poll(() => page.getByTestId('override').count()).toBe(1) },
+  { name: 'admin-plans', path: '/admin/plans', ready: (page) => expect.poll(() => page.getByTestId('admin-plan').count()).toBe(3) },
+  { name: 'admin-audit', path: '/admin/audit', ready: (page) => expect.poll(() => page.getByTestId('audit-entry').count()).toBeGreaterThan(0) },
 ];
 
 async function logIn(page: Page, who: Writer): Promise<void> {
@@ -81,7 +98,7 @@ async function logIn(page: Page, who: Writer): Promise<void> {
 /** Opens each page, waits for it, scans it with axe, checks it fits a phone and keeps a screenshot. */
 async function visitAll(page: Page, visits: Visit[], suffix: string, phone: boolean): Promise<void> {
   for (const visit of visits) {
-    await page.goto(`${t.server.url}${visit.path.replace(':invite', inviteToken).replace(':draft', draftId)}`);
+    await page.goto(`${t.server.url}${visit.path.replace(':invite', inviteToken).replace(':draft', draftId).replace(':sam', sam.user.id).replace(':rosie', rosieId)}`);
     await visit.ready(page);
     await page.waitForLoadState('networkidle');
     await expectAccessible(page, `${visit.name} (${suffix})`);
@@ -114,6 +131,18 @@ describe('every page, at desktop and phone width, in the light and dark themes',
         await page.getByRole('dialog', { name: 'Log out everywhere?' }).waitFor();
         await expectAccessible(page, `confirm dialog (${suffix})`);
         await snap(page, `page-confirm-dialog-${suffix}`);
+        await page.keyboard.press('Escape');
+
+        // The share dialog, with its card drawn and the owner's preview links.
+        await page.goto(`${t.server.url}/drafts/${draftId}`);
+        await page.getByRole('button', { name: 'Share' }).click();
+        const share = page.getByRole('dialog', { name: /^Share/ });
+        await share.getByTestId('share-card-image').waitFor();
+        await expect.poll(() => share.getByTestId('preview-link').count()).toBeGreaterThan(0);
+        await page.waitForLoadState('networkidle');
+        await expectAccessible(page, `share dialog (${suffix})`);
+        if (phone) await expectNoSidewaysScroll(page, 'share dialog');
+        await snap(page, `page-share-dialog-${suffix}`, { screen: true });
         await context.close();
       });
     }

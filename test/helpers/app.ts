@@ -12,6 +12,7 @@ import type { Bus } from '../../src/server/platform/bus.js';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import { MemoryLimitStore, RedisLimitStore, type LimitStore } from '../../src/server/platform/limits.js';
 import type { Mailer } from '../../src/server/platform/mailer.js';
+import type { RateLimitSettings } from '../../src/server/platform/rate-limits.js';
 import { createLogger } from '../../src/server/platform/observability.js';
 import { generateSigningKeys, type SigningKeys } from '../../src/server/platform/signing-keys.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -41,9 +42,13 @@ export type AppOptions = {
   /** The fan-out bus; in-process and private to the app when not given. */
   bus?: Bus;
   live?: Partial<LiveLimits>;
+  /** Route-group rate limits other than RATE_LIMITS (they apply only with `config.rateLimitsEnabled`). */
+  rateLimits?: Partial<RateLimitSettings>;
   presence?: PresenceStore;
   /** Where mail goes; the outbox table when not given. */
   mailer?: Mailer;
+  /** A built web app to serve (a folder with an index.html); none when not given. */
+  webRoot?: string;
 };
 
 export type TestApp = { app: FastifyInstance; clock: ManualClock; logs: LogSink; limits: LimitStore };
@@ -130,9 +135,10 @@ export function useTestApp(defaults: AppOptions = {}) {
         signingKeys: keys,
         passwords: options.passwords ?? defaults.passwords ?? passwords,
         logger: createLogger('info', logs),
-        webRoot: null,
+        webRoot: options.webRoot ?? defaults.webRoot ?? null,
         ...(options.bus ? { bus: options.bus } : {}),
         ...(options.live ? { live: options.live } : {}),
+        ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
         ...(options.presence ? { presence: options.presence } : {}),
         ...(options.mailer ? { mailer: options.mailer } : {}),
       });

@@ -14,33 +14,57 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await runMigrations(database);
     return { database, url: null, truncate: () => truncateAll(database), destroy: () => database.close() };
   }
-  const name = `onering_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 20 });
+  const empty = await createEmptyPostgresDatabase(baseUrl);
+  const database = await openDatabase({ kind: 'postgres', url: empty.url, poolSize: 20 });
   await runMigrations(database);
   return {
     database,
-    url: url.toString(),
+    url: empty.url,
     truncate: () => truncateAll(database),
     async destroy() {
       await database.close();
-      const cleanup = new pg.Client({ connectionString: baseUrl });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
+      await empty.drop();
     },
   };
 }
+
+/** A new, empty PostgreSQL database beside the one `baseUrl` names, for a process that migrates it itself. */
+export async function createEmptyPostgresDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `onering_test_${randomBytes(6).toString('hex')}`;
+  await onAdminConnection(baseUrl, (admin) => admin.query(`create database ${name}`));
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => onAdminConnection(baseUrl, (admin) => admin.query(`drop database if exists ${name} with (force)`)),
+  };
+}
+
+async function onAdminConnection(baseUrl: string, work: (admin: pg.Client) => Promise<unknown>): Promise<void> {
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await work(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** The plan catalogue is seeded by a migration: kept, with its enforcement switched back on. */
+const SEEDED_TABLES = new Set(['plans', 'plan_entitlements']);
 
 async function truncateAll(database: Database): Promise<void> {
   const result = await database.db.execute(
     sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
   );
-  const tables = (result as unknown as { rows: Array<{ table_name: string }> }).rows.map((r) => `"${r.table_name}"`);
-  if (tables.length > 0) await database.db.execute(sql.raw(`truncate ${tables.join(', ')} cascade`));
+  const tables = (result as unknown as { rows: Array<{ table_name: string }> }).rows
+    .filter((r) => !SEEDED_TABLES.has(r.table_name))
+    .map((r) => `"${r.table_name}"`);
+  // The audit log refuses TRUNCATE too (migration 0009); only the test reset lifts that, for its own statement.
+  await database.db.transaction(async (tx) => {
+    await tx.execute(sql`alter table audit_log disable trigger audit_log_no_truncate`);
+    if (tables.length > 0) await tx.execute(sql.raw(`truncate ${tables.join(', ')}`));
+    await tx.execute(sql`alter table audit_log enable trigger audit_log_no_truncate`);
+  });
+  await database.db.execute(sql`update plans set enforcement_enabled = true`);
 }

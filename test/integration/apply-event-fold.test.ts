@@ -5,6 +5,7 @@ import type { Draft } from '../../src/contract/drafts.js';
 import type { DraftEvent } from '../../src/contract/events.js';
 import { addCollaborator, call, createDraft, registerUser, type Account } from '../helpers/api.js';
 import { useTestApp } from '../helpers/app.js';
+import { putOnPlan } from '../helpers/plans.js';
 
 const t = useTestApp();
 
@@ -143,6 +144,8 @@ describe('applyEvent', () => {
       await registerUser(t.app, { displayName: 'Pip' }),
     ];
     const [owner] = people as [Account];
+    // One draft per run, 25 runs: more drafts than the free plan allows (the limits are not this test's subject).
+    await putOnPlan(t.database.db, owner.user.id, 'team');
     // Everyone shares an earlier draft with the owner, so the owner may also add them directly.
     const earlier = await createDraft(t.app, owner, { title: 'Where we met' });
     for (const p of people.slice(1)) await addCollaborator(t.app, owner, earlier.id, p);

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { auditLog } from '../../src/server/db/schema/index.js';
+import { setRoleByEmail } from '../../src/server/features/users/repo.js';
 import { addCollaborator, call, createDraft, registerUser, type Account } from '../helpers/api.js';
 import { useTestApp } from '../helpers/app.js';
 
@@ -13,6 +15,7 @@ type World = {
   draftId: string;
   segmentIds: string[];
   inviteId: string;
+  previewLinkId: string;
 };
 type Role = 'anonymous' | 'stranger' | 'collaborator' | 'owner';
 type Route = {
@@ -40,8 +43,9 @@ async function world(): Promise<World> {
   await addCollaborator(t.app, owner, draft.id, collaborator);
   await addCollaborator(t.app, owner, draft.id, other);
   const invite = await call(t.app, 'POST', `/v1/drafts/${draft.id}/invites`, { token: owner.accessToken, body: {} });
+  const previewLink = await call(t.app, 'POST', `/v1/drafts/${draft.id}/preview-links`, { token: owner.accessToken });
   const segmentIds = [draft.segments[0]!.id, second.json().id];
-  return { owner, collaborator, other, stranger, acquaintance, draftId: draft.id, segmentIds, inviteId: invite.json().id };
+  return { owner, collaborator, other, stranger, acquaintance, draftId: draft.id, segmentIds, inviteId: invite.json().id, previewLinkId: previewLink.json().id };
 }
 
 const d = (w: World) => `/v1/drafts/${w.draftId}`;
@@ -115,6 +119,7 @@ const ROUTES: Route[] = [
     expect: { anonymous: 401, stranger: 404, collaborator: 200, owner: 200 },
   },
   { name: 'attribution', method: 'GET', url: (w) => `${d(w)}/attribution`, expect: { anonymous: 401, stranger: 404, collaborator: 200, owner: 200 } },
+  { name: 'analytics', method: 'GET', url: (w) => `${d(w)}/analytics`, expect: { anonymous: 401, stranger: 404, collaborator: 200, owner: 200 } },
   { name: 'export', method: 'GET', url: (w) => `${d(w)}/export?format=json`, expect: { anonymous: 401, stranger: 404, collaborator: 200, owner: 200 } },
   {
     name: 'create invite',
@@ -128,6 +133,22 @@ const ROUTES: Route[] = [
     name: 'revoke invite',
     method: 'DELETE',
     url: (w) => `${d(w)}/invites/${w.inviteId}`,
+    expect: { anonymous: 401, stranger: 404, collaborator: 403, owner: 204 },
+  },
+  { name: 'share card', method: 'GET', url: (w) => `${d(w)}/share-card`, expect: { anonymous: 404, stranger: 404, collaborator: 200, owner: 200 } },
+  { name: 'share card image', method: 'GET', url: (w) => `${d(w)}/share-card.png`, expect: { anonymous: 404, stranger: 404, collaborator: 200, owner: 200 } },
+  {
+    name: 'create preview link',
+    method: 'POST',
+    url: (w) => `${d(w)}/preview-links`,
+    body: () => ({}),
+    expect: { anonymous: 401, stranger: 404, collaborator: 403, owner: 201 },
+  },
+  { name: 'list preview links', method: 'GET', url: (w) => `${d(w)}/preview-links`, expect: { anonymous: 401, stranger: 404, collaborator: 403, owner: 200 } },
+  {
+    name: 'revoke preview link',
+    method: 'DELETE',
+    url: (w) => `${d(w)}/preview-links/${w.previewLinkId}`,
     expect: { anonymous: 401, stranger: 404, collaborator: 403, owner: 204 },
   },
   { name: 'read events', method: 'GET', url: (w) => `${d(w)}/events`, expect: { anonymous: 401, stranger: 404, collaborator: 200, owner: 200 } },
@@ -166,5 +187,79 @@ describe('authorization matrix: every draft route × owner, collaborator, strang
     expect((await call(t.app, 'POST', '/v1/drafts', { body: { title: 'x', platform: 'x' } })).statusCode).toBe(401);
     expect((await call(t.app, 'POST', '/v1/drafts/import', { body: { title: 'x', platform: 'x', text: 'one' } })).statusCode).toBe(401);
     expect((await call(t.app, 'POST', '/v1/invites/accept', { body: { token: 'x' } })).statusCode).toBe(401);
+  });
+});
+
+type AdminWorld = { admin: Account; user: Account; target: Account; overrideId: string };
+type AdminRole = 'anonymous' | 'user' | 'admin';
+type AdminRoute = {
+  name: string;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** The path as OpenAPI writes it, and the request's url in this world. */
+  path: string;
+  url: (w: AdminWorld) => string;
+  body?: (w: AdminWorld) => unknown;
+  expect: Record<AdminRole, number>;
+};
+
+/** An admin (promoted the way admin:grant does it), an ordinary user, and a user to act on, with an override. */
+async function adminWorld(): Promise<AdminWorld> {
+  const [admin, user, target] = await Promise.all([registerUser(t.app), registerUser(t.app), registerUser(t.app)]);
+  await setRoleByEmail(t.database.db, admin.email, 'admin', t.clock.now());
+  const created = await call(t.app, 'POST', '/v1/admin/entitlements/overrides', { token: admin.accessToken, body: { userId: target.user.id, key: 'drafts.max', value: 20 } });
+  return { admin, user, target, overrideId: created.json().id };
+}
+
+// Admin routes are 401 signed out and 404 to anyone signed in who is not an admin: they do not show they exist.
+const ADMIN_ONLY = { anonymous: 401, user: 404, admin: 200 } as const;
+const ADMIN_ROUTES: AdminRoute[] = [
+  { name: 'list plans', method: 'GET', path: '/v1/plans', url: () => '/v1/plans', expect: { anonymous: 200, user: 200, admin: 200 } },
+  { name: 'my entitlements', method: 'GET', path: '/v1/me/entitlements', url: () => '/v1/me/entitlements', expect: { anonymous: 401, user: 200, admin: 200 } },
+  { name: 'search users', method: 'GET', path: '/v1/admin/users', url: () => '/v1/admin/users?q=example', expect: ADMIN_ONLY },
+  { name: 'user view', method: 'GET', path: '/v1/admin/users/{id}', url: (w) => `/v1/admin/users/${w.target.user.id}`, expect: ADMIN_ONLY },
+  { name: 'set a plan', method: 'PUT', path: '/v1/admin/users/{id}/plan', url: (w) => `/v1/admin/users/${w.target.user.id}/plan`, body: () => ({ plan: 'team' }), expect: ADMIN_ONLY },
+  { name: 'set a role', method: 'PUT', path: '/v1/admin/users/{id}/role', url: (w) => `/v1/admin/users/${w.target.user.id}/role`, body: () => ({ role: 'admin' }), expect: ADMIN_ONLY },
+  { name: 'revoke sessions', method: 'POST', path: '/v1/admin/users/{id}/sessions/revoke', url: (w) => `/v1/admin/users/${w.target.user.id}/sessions/revoke`, expect: ADMIN_ONLY },
+  { name: 'reset grace', method: 'POST', path: '/v1/admin/users/{id}/grace/reset', url: (w) => `/v1/admin/users/${w.target.user.id}/grace/reset`, body: () => ({}), expect: ADMIN_ONLY },
+  { name: 'list overrides', method: 'GET', path: '/v1/admin/entitlements/overrides', url: (w) => `/v1/admin/entitlements/overrides?userId=${w.target.user.id}`, expect: ADMIN_ONLY },
+  {
+    name: 'create an override',
+    method: 'POST',
+    path: '/v1/admin/entitlements/overrides',
+    url: () => '/v1/admin/entitlements/overrides',
+    body: (w) => ({ userId: w.target.user.id, key: 'collaborators.max', value: 9 }),
+    expect: { ...ADMIN_ONLY, admin: 201 },
+  },
+  { name: 'delete an override', method: 'DELETE', path: '/v1/admin/entitlements/overrides/{id}', url: (w) => `/v1/admin/entitlements/overrides/${w.overrideId}`, expect: { ...ADMIN_ONLY, admin: 204 } },
+  { name: 'admin plans', method: 'GET', path: '/v1/admin/plans', url: () => '/v1/admin/plans', expect: ADMIN_ONLY },
+  { name: 'set enforcement', method: 'PUT', path: '/v1/admin/plans/{id}/enforcement', url: () => '/v1/admin/plans/team/enforcement', body: () => ({ enabled: false }), expect: ADMIN_ONLY },
+  { name: 'audit log', method: 'GET', path: '/v1/admin/audit', url: () => '/v1/admin/audit', expect: ADMIN_ONLY },
+];
+
+describe('authorization matrix: plan and admin routes × admin, user, anonymous', () => {
+  it.each(ADMIN_ROUTES.map((r) => [r.name, r] as const))('%s', async (_name, route) => {
+    const w = await adminWorld();
+    const auditBefore = await t.database.db.select().from(auditLog);
+    for (const role of ['anonymous', 'user', 'admin'] as const) {
+      const token = role === 'anonymous' ? undefined : w[role].accessToken;
+      const res = await call(t.app, route.method, route.url(w), { ...(token ? { token } : {}), body: route.body?.(w) });
+      expect(res.statusCode, `${role}: ${res.body}`).toBe(route.expect[role]);
+      if (res.statusCode >= 400) expect(res.headers['content-type']).toMatch(/problem\+json/);
+      if (role !== 'admin') {
+        // Refused callers changed nothing: no new audit row, the target's role and sessions as they were.
+        expect(await t.database.db.select().from(auditLog), `${role} changed nothing`).toEqual(auditBefore);
+        const me = await call(t.app, 'GET', '/v1/me', { token: w.target.accessToken });
+        expect([me.statusCode, me.json().role], `${role} changed nothing`).toEqual([200, 'user']);
+      }
+    }
+  });
+
+  it('covers every admin route in the API', async () => {
+    const doc = (await call(t.app, 'GET', '/openapi.json')).json() as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/v1/admin'))
+      .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+    const covered = ADMIN_ROUTES.filter((r) => r.path.startsWith('/v1/admin')).map((r) => `${r.method} ${r.path}`);
+    expect(covered.sort()).toEqual(documented.sort());
   });
 });

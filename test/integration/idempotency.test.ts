@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { describe, expect, it, vi } from 'vitest';
 import { idempotencyKeys } from '../../src/server/db/schema/index.js';
 import { expiredAnswersDelete, IDEMPOTENCY_RETENTION_MS, IDEMPOTENCY_SWEEP_EVERY_MS } from '../../src/server/platform/idempotency.js';
+import { setRoleByEmail } from '../../src/server/features/users/repo.js';
 import { transaction } from '../../src/server/platform/unit-of-work.js';
 import { addCollaborator, call, createDraft, expectProblem, registerUser } from '../helpers/api.js';
 import { useTestApp } from '../helpers/app.js';
@@ -186,6 +187,9 @@ async function authenticatedMutations(): Promise<string[]> {
 describe('Idempotency-Key on every authenticated mutation', () => {
   it('stores the first answer of each, and replays it byte for byte where the caller is still signed in', async () => {
     const owner = await registerUser(t.app);
+    // An admin too, so the admin routes answer what they do rather than 404.
+    await setRoleByEmail(t.database.db, owner.email, 'admin', t.clock.now());
+    const target = await registerUser(t.app);
     const draft = await createDraft(t.app, owner, { initialSegment: 'first words' });
     const other = randomUUID();
     const d = `/v1/drafts/${draft.id}`;
@@ -206,12 +210,21 @@ describe('Idempotency-Key on every authenticated mutation', () => {
       'POST /v1/drafts/{id}/events': { url: `${d}/events`, body: { type: 'comment.added', clientId: 'c1', clientSeq: 1, payload: { text: 'hi' } } },
       'POST /v1/drafts/{id}/invites': { url: `${d}/invites`, body: {} },
       'DELETE /v1/drafts/{id}/invites/{inviteId}': { url: `${d}/invites/${other}` },
+      'POST /v1/drafts/{id}/preview-links': { url: `${d}/preview-links` },
+      'DELETE /v1/drafts/{id}/preview-links/{linkId}': { url: `${d}/preview-links/${other}` },
       'POST /v1/invites/accept': { url: '/v1/invites/accept', body: { token: 'no-such-invite' } },
       'POST /v1/drafts/{id}/publish': { url: `${d}/publish` },
       'POST /v1/drafts/{id}/archive': { url: `${d}/archive` },
       'PATCH /v1/me': { url: '/v1/me', body: { displayName: 'Keyed' } },
       'POST /v1/auth/password': { url: '/v1/auth/password', body: { currentPassword: 'not it', newPassword: 'a brand new secret phrase' } },
       'DELETE /v1/auth/sessions/{id}': { url: `/v1/auth/sessions/${other}` },
+      'PUT /v1/admin/users/{id}/plan': { url: `/v1/admin/users/${owner.user.id}/plan`, body: { plan: 'creator' } },
+      'POST /v1/admin/users/{id}/grace/reset': { url: `/v1/admin/users/${owner.user.id}/grace/reset`, body: {} },
+      'POST /v1/admin/entitlements/overrides': { url: '/v1/admin/entitlements/overrides', body: { userId: owner.user.id, key: 'drafts.max', value: 30 } },
+      'DELETE /v1/admin/entitlements/overrides/{id}': { url: `/v1/admin/entitlements/overrides/${other}` },
+      'PUT /v1/admin/plans/{id}/enforcement': { url: '/v1/admin/plans/team/enforcement', body: { enabled: true } },
+      'PUT /v1/admin/users/{id}/role': { url: `/v1/admin/users/${target.user.id}/role`, body: { role: 'admin' } },
+      'POST /v1/admin/users/{id}/sessions/revoke': { url: `/v1/admin/users/${target.user.id}/sessions/revoke` },
     };
     const endingTheSession: Record<string, { url: string }> = {
       'POST /v1/auth/logout-all': { url: '/v1/auth/logout-all' },

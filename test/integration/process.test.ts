@@ -101,6 +101,10 @@ describe('the server process', { timeout: 180_000 }, () => {
     const server = await startServer();
     const me = await fetch(`${server.url}/v1/me`, { headers: { authorization: `Bearer ${accessToken}` } });
     expect(((await me.json()) as { role: string }).role).toBe('admin');
+    // The admin API is open to them now, and lists them on the plan every account has.
+    const listed = await fetch(`${server.url}/v1/admin/users`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(listed.status).toBe(200);
+    expect(((await listed.json()) as { items: Array<{ role: string; plan: string }> }).items).toMatchObject([{ role: 'admin', plan: 'free' }]);
     server.child.kill('SIGTERM');
     await server.exited;
   });

@@ -63,3 +63,50 @@ describe('nothing secret leaves', () => {
     }
   });
 });
+
+describe('admin views', () => {
+  it('show emails to admins only, and never a hash or a token; no email reaches a log line', async () => {
+    const { app, logs } = await t.build({ config: { adminEmails: ['root.secret@example.test'] } });
+    const root = await registerUser(app, { email: 'root.secret@example.test', password: 'root has a long password' });
+    const carol = await registerUser(app, { email: 'carol.secret@example.test', password: 'carol has a long password' });
+    const dave = await registerUser(app, { email: 'dave.secret@example.test', password: 'dave has a long password' });
+    await call(app, 'PUT', `/v1/admin/users/${carol.user.id}/role`, { token: root.accessToken, body: { role: 'admin' } });
+    await call(app, 'POST', `/v1/admin/users/${dave.user.id}/sessions/revoke`, { token: carol.accessToken });
+    await call(app, 'PUT', `/v1/admin/users/${carol.user.id}/role`, { token: root.accessToken, body: { role: 'user' } });
+    const daveAgain = (await login(app, dave.email, dave.password)).json();
+
+    const asAdmin = [
+      await call(app, 'GET', '/v1/admin/users', { token: root.accessToken }),
+      await call(app, 'GET', '/v1/admin/audit', { token: root.accessToken }),
+    ];
+    // Carol is no admin any more; Dave never was. Both get the same not-found as for any unknown path.
+    const asUsers = [carol.accessToken, daveAgain.accessToken].flatMap((token) => [
+      call(app, 'GET', '/v1/admin/users', { token }),
+      call(app, 'GET', '/v1/admin/audit', { token }),
+      call(app, 'GET', `/v1/admin/audit?actorId=${root.user.id}`, { token }),
+      call(app, 'PUT', `/v1/admin/users/${root.user.id}/role`, { token, body: { role: 'user' } }),
+    ]);
+    const refused = await Promise.all(asUsers);
+
+    const hashes = [
+      ...(await t.database.db.select({ h: users.passwordHash }).from(users)).map((r) => r.h),
+      ...(await t.database.db.select({ h: refreshTokens.tokenHash }).from(refreshTokens)).map((r) => r.h),
+    ];
+    const secrets = ['root has a long password', 'carol has a long password', 'dave has a long password', root.refreshToken, carol.refreshToken, ...hashes];
+    const emails = [root.email, carol.email, dave.email];
+    expect(asAdmin.map((r) => r.statusCode)).toEqual([200, 200]);
+    for (const email of emails) expect(asAdmin[0]!.body).toContain(email);
+    expect(asAdmin[1]!.body).toContain(carol.email);
+    for (const res of [...asAdmin, ...refused]) {
+      for (const secret of secrets) expect(res.body).not.toContain(secret);
+      expect(res.body).not.toMatch(/passwordHash|tokenHash|\$argon2/);
+    }
+    for (const res of refused) {
+      expect(res.statusCode).toBe(404);
+      for (const email of emails) expect(res.body).not.toContain(email);
+    }
+    const logText = logs.lines.join('\n');
+    expect(logs.lines.length).toBeGreaterThan(10);
+    for (const secret of [...secrets, ...emails]) expect(logText).not.toContain(secret);
+  });
+});

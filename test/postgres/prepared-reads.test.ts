@@ -35,4 +35,21 @@ describe('hot reads', () => {
     const names = await preparedNames();
     for (const name of ['find_principal', 'list_live_sessions', 'list_live_sessions_after', 'find_draft', 'find_member', 'list_events']) expect(names).toContain(name);
   });
+
+  it('include the analytics reads and the names they show', async () => {
+    const account = await registerUser(t.app);
+    const draft = await createDraft(t.app, account, { initialSegment: 'one' });
+    for (const url of [
+      `/v1/drafts/${draft.id}/analytics`,
+      `/v1/users/${account.user.id}/analytics`,
+      '/v1/leaderboard?metric=collaboration&window=7d',
+      '/v1/leaderboard?metric=momentum&window=all',
+    ]) {
+      expect((await call(t.app, 'GET', url, { token: account.accessToken })).statusCode).toBe(200);
+    }
+    const names = await preparedNames();
+    for (const name of ['analytics_draft', 'analytics_user', 'analytics_leaderboard_collaboration_window', 'analytics_leaderboard_momentum_all', 'display_names']) {
+      expect(names).toContain(name);
+    }
+  });
 });

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 
 import fp from 'fastify-plugin';
 import type { Role } from '../../contract/auth.js';
 import type { AccessTokens } from './access-tokens.js';
-import { ForbiddenError, UnauthorizedError } from './errors.js';
+import { NotFoundError, UnauthorizedError } from './errors.js';
 
 /** The signed-in user of a request, loaded fresh so revocations and role changes apply at once. */
 export type AuthUser = {
@@ -24,7 +24,12 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** onRequest hook: requires a valid access token for a live session. */
     authenticate: onRequestAsyncHookHandler;
-    /** onRequest hook: requires a signed-in user with this account role. */
+    /** onRequest hook: signs the request in when it carries a bearer token (a bad one is 401); anonymous otherwise. */
+    authenticateOptionally: onRequestAsyncHookHandler;
+    /**
+     * onRequest hook: requires a signed-in user with this account role. Anyone else signed in gets 404, as
+     * for someone else's draft: the admin API does not show that it exists.
+     */
     requireRole(role: Role): onRequestAsyncHookHandler;
     /** Resolves the bearer token if one is sent; null when absent, throws when it is bad. */
     resolveUser(request: FastifyRequest): Promise<AuthUser | null>;
@@ -68,10 +73,13 @@ export const authPlugin = fp(async function auth(
 
   app.decorate('resolveUser', resolveUser);
   app.decorate('authenticate', authenticate);
+  app.decorate('authenticateOptionally', async (request: FastifyRequest) => {
+    await resolveUser(request);
+  });
   app.decorate('requireRole', (role: Role): onRequestAsyncHookHandler => {
     return async function requireRole(request, reply) {
       await authenticate.call(app, request, reply);
-      if (request.user?.role !== role) throw new ForbiddenError('forbidden', `This needs the ${role} role.`);
+      if (request.user?.role !== role) throw new NotFoundError();
     };
   });
 });

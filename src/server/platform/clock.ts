@@ -27,3 +27,8 @@ export class ManualClock implements Clock {
     this.current = new Date(to).getTime();
   }
 }
+
+/** The instant a read is answered as of: its `?now=` (already validated) when given, else the clock's. */
+export function asOf(clock: Clock, now: string | undefined): Date {
+  return now === undefined ? clock.now() : new Date(now);
+}

@@ -61,10 +61,23 @@ export class ConflictError extends AppError {
   }
 }
 
+/**
+ * A 429: `Retry-After` and `retryAfterSeconds` say when to come back, `limit` names the route group whose
+ * limit refused it (platform/rate-limits.ts), so clients and dashboards can tell them apart.
+ */
 export class TooManyRequestsError extends AppError {
-  constructor(code: string, detail: string, retryAfterSeconds: number) {
+  /** Whole seconds, at least 1. */
+  readonly retryAfterSeconds: number;
+
+  constructor(
+    code: string,
+    detail: string,
+    retryAfterSeconds: number,
+    readonly limit: string,
+  ) {
     const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-    super(429, code, detail, { headers: { 'retry-after': String(seconds) }, fields: { retryAfterSeconds: seconds } });
+    super(429, code, detail, { headers: { 'retry-after': String(seconds) }, fields: { limit, retryAfterSeconds: seconds } });
+    this.retryAfterSeconds = seconds;
   }
 }
 

@@ -18,7 +18,8 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * onRoute hook: adds to a documented route the problem answers that follow from its shape, so each route
- * declares only its own (403, 404, 409 …). Any route: 500, 503 (shutting down, database down). Path
+ * declares only its own (403, 404, 409 …). Any route: 429 (every route belongs to a rate-limit group, see
+ * rate-limits.ts), 500, 503 (shutting down, database down). Path
  * parameters: 400 (bad encoding, invalid value), 414 (too long). A query or body: 400. A mutation: 400
  * (malformed JSON, bad Idempotency-Key), 413, 415. Bearer-authenticated: 401, and for a mutation the
  * Idempotency-Key answers 409 (still in progress) and 422 (reused with another body).
@@ -28,7 +29,7 @@ export function documentProblems(route: RouteOptions): void {
   if (!schema || schema.hide) return;
   const mutating = [route.method].flat().some((m) => MUTATING.has(m));
   const authenticated = Array.isArray(schema.security) && schema.security.length > 0;
-  const statuses = new Set([500, 503]);
+  const statuses = new Set([429, 500, 503]);
   if (schema.params) [400, 414].forEach((s) => statuses.add(s));
   if (schema.querystring || schema.body) statuses.add(400);
   if (mutating) [400, 413, 415].forEach((s) => statuses.add(s));
@@ -50,3 +51,6 @@ export function clientContext(request: FastifyRequest): { ip: string; userAgent:
   const ua = request.headers['user-agent'];
   return { ip: request.ip ?? 'unknown', userAgent: typeof ua === 'string' && ua.length > 0 ? ua : null };
 }
+
+/** OpenAPI: this route takes a bearer token and also answers without one. */
+export const OPTIONAL_BEARER_AUTH: Array<Record<string, string[]>> = [{ bearerAuth: [] }, {}];

@@ -11,8 +11,8 @@ export type WindowCount = { count: number; resetAt: number };
 export interface LimitStore {
   /** Adds one to `key` in the fixed window of `windowMs` that contains now. */
   hit(key: string, windowMs: number): Promise<WindowCount>;
-  /** Reads the current window's count without changing it. */
-  peek(key: string, windowMs: number): Promise<WindowCount>;
+  /** Reads the count of the window that contains `at` (epoch ms; now by default) without changing it. */
+  peek(key: string, windowMs: number, at?: number): Promise<WindowCount>;
   /** Forgets every window of `key`. */
   reset(key: string, windowMs: number): Promise<void>;
   /** Keeps a number until `expiresAt` (epoch ms). */
@@ -31,12 +31,19 @@ function windowOf(now: number, windowMs: number): { index: number; resetAt: numb
 /** In-process store: correct for one instance only. */
 export class MemoryLimitStore implements LimitStore {
   private readonly values = new Map<string, { value: number; expiresAt: number }>();
+  /** The size at which expired entries are next swept out. */
+  private sweepAt = 10_000;
 
   constructor(private readonly clock: Clock) {}
 
+  /**
+   * Drops expired entries once the map reaches `sweepAt`, then waits until it has doubled from what is
+   * left: entries that live for a day (usage counters) must not turn every hit into a full scan.
+   */
   private sweep(now: number): void {
-    if (this.values.size < 10_000) return;
+    if (this.values.size < this.sweepAt) return;
     for (const [k, v] of this.values) if (v.expiresAt <= now) this.values.delete(k);
+    this.sweepAt = Math.max(10_000, 2 * this.values.size);
   }
 
   async hit(key: string, windowMs: number): Promise<WindowCount> {
@@ -50,11 +57,10 @@ export class MemoryLimitStore implements LimitStore {
     return { count, resetAt };
   }
 
-  async peek(key: string, windowMs: number): Promise<WindowCount> {
-    const now = this.clock.now().getTime();
-    const { index, resetAt } = windowOf(now, windowMs);
+  async peek(key: string, windowMs: number, at = this.clock.now().getTime()): Promise<WindowCount> {
+    const { index, resetAt } = windowOf(at, windowMs);
     const entry = this.values.get(`${key}:${windowMs}:${index}`);
-    return { count: entry && entry.expiresAt > now ? entry.value : 0, resetAt };
+    return { count: entry && entry.expiresAt > at ? entry.value : 0, resetAt };
   }
 
   async reset(key: string, windowMs: number): Promise<void> {
@@ -98,8 +104,8 @@ export class RedisLimitStore implements LimitStore {
     return { count, resetAt };
   }
 
-  async peek(key: string, windowMs: number): Promise<WindowCount> {
-    const { index, resetAt } = windowOf(this.clock.now().getTime(), windowMs);
+  async peek(key: string, windowMs: number, at = this.clock.now().getTime()): Promise<WindowCount> {
+    const { index, resetAt } = windowOf(at, windowMs);
     const raw = await this.redis.get(`${this.prefix}${key}:${windowMs}:${index}`);
     return { count: raw ? Number(raw) : 0, resetAt };
   }

@@ -33,6 +33,13 @@ const REDACTED_KEYS = [
   'secret',
 ];
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The path carries a secret (a token): logs show the route's pattern instead of the path. */
+    secretPath?: boolean;
+  }
+}
+
 type LoggedRequest = { method: string; url: string; ip?: string; routeOptions?: { url?: string; config?: { secretPath?: boolean } } };
 
 /**
@@ -137,6 +144,12 @@ export class Metrics {
     name: 'http_errors_total',
     help: 'HTTP responses with status >= 400 by route and status code',
     labelNames: ['method', 'route', 'status_code'] as const,
+    registers: [this.registry],
+  });
+  readonly rateLimited = new Counter({
+    name: 'rate_limited_total',
+    help: 'Requests and live connections refused with 429 (or close 4429) by the route group whose limit refused them',
+    labelNames: ['group'] as const,
     registers: [this.registry],
   });
 

@@ -7,9 +7,12 @@ type JsonObject = Record<string, unknown>;
 /**
  * A route's zod schemas as OpenAPI. A response declared as NoContentSchema is documented without content:
  * zod's OpenAPI 3.0 output for null is a nullable JSON value, which would promise a body a 204 never has.
+ * The route's rate-limit group is documented as `x-rate-limit` (platform/rate-limits.ts).
  */
 export const transformRouteSchema: SwaggerTransform = (input) => {
   const transformed = jsonSchemaTransform(input as Parameters<typeof jsonSchemaTransform>[0]);
+  const group = input.route.config?.rateLimit;
+  if (group) (transformed.schema as JsonObject)['x-rate-limit'] = group;
   const declared = (input.schema.response ?? {}) as JsonObject;
   const documented = transformed.schema.response as JsonObject | undefined;
   for (const [status, schema] of Object.entries(declared)) {

@@ -47,3 +47,15 @@ export function assertCurrent(ifMatch: IfMatch, version: number, current: () => 
     fields: { current: current() },
   });
 }
+
+/**
+ * Whether `If-None-Match` names this entity tag (RFC 9110 §13.1.2): `*`, or a list holding it, compared weakly
+ * (`W/"x"` matches `"x"`). A GET it matches is answered 304.
+ */
+export function ifNoneMatchMatches(header: string | string[] | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const value = Array.isArray(header) ? header.join(', ') : header;
+  if (value.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return value.split(',').some((tag) => opaque(tag) === opaque(etag));
+}

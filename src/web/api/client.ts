@@ -1,4 +1,25 @@
-import type { AuthResponse, SessionPage, User } from '../../contract/auth.js';
+import type {
+  CreatedPreviewLink,
+  DraftAnalytics,
+  Leaderboard,
+  LeaderboardMetric,
+  LeaderboardWindow,
+  Momentum,
+  PreviewLink,
+  Profile,
+  ShareCard,
+  Today,
+} from '../../contract/analytics.js';
+import type {
+  AdminUserDetail,
+  AdminUserQuery,
+  AuditEntry,
+  AuditQuery,
+  CreateOverrideBody,
+  EntitlementOverride,
+  AdminUserSummary,
+} from '../../contract/admin.js';
+import type { AuthResponse, Role, SessionPage, User } from '../../contract/auth.js';
 import type { Problem } from '../../contract/common.js';
 import type { Platform } from '../../contract/constants.js';
 import type {
@@ -13,6 +34,7 @@ import type {
 } from '../../contract/drafts.js';
 import type { DraftEvent, EventList } from '../../contract/events.js';
 import { entityTag } from '../../contract/thread-order.js';
+import type { EntitlementKey, MyEntitlements, Plan, PlanId, QuotaExceededFields } from '../../contract/plans.js';
 import type { ExportFormat } from '../../contract/transfer.js';
 
 /** A failed API call, carrying the server's problem+json so forms can show field errors. */
@@ -22,6 +44,10 @@ export class ApiError extends Error {
   }
   get code(): string {
     return this.problem.code;
+  }
+  /** Which limit a `403 quota_exceeded` is about, when this is one. */
+  get quota(): QuotaExceededFields | undefined {
+    return this.problem.status === 403 && this.problem.code === 'quota_exceeded' ? (this.problem as unknown as QuotaExceededFields) : undefined;
   }
   /** What a `412` says is current now (the segment, or the thread's order), when this is one. */
   current<T>(): T | undefined {
@@ -94,12 +120,17 @@ export class ApiClient {
     return this.parse<T>(await this.sendAuthorized(method, path, body, headers));
   }
 
+  /** A change sent with an Idempotency-Key of its own, so a retried request is not applied twice. */
+  private change<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.request<T>(method, path, body, { 'idempotency-key': idempotencyKey() });
+  }
+
   /** Downloads a file the API answers, with the file name its Content-Disposition gives. */
-  async download(path: string): Promise<{ blob: Blob; filename: string }> {
+  async download(path: string, fallbackName = 'thread.txt'): Promise<{ blob: Blob; filename: string }> {
     const res = await this.sendAuthorized('GET', path);
     if (!res.ok) await this.parse(res);
     const disposition = res.headers.get('content-disposition') ?? '';
-    const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'thread.txt';
+    const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? fallbackName;
     return { blob: await res.blob(), filename };
   }
 
@@ -208,6 +239,55 @@ export class ApiClient {
       clientSeq,
       payload: segmentId === undefined ? { text } : { text, segmentId },
     });
+
+  draftAnalytics = (id: string) => this.request<DraftAnalytics>('GET', `/v1/drafts/${id}/analytics`);
+  leaderboard = (metric: LeaderboardMetric, window: LeaderboardWindow) => this.request<Leaderboard>('GET', `/v1/leaderboard?metric=${metric}&window=${window}`);
+  momentum = () => this.request<Momentum>('GET', '/v1/me/momentum');
+  today = () => this.request<Today>('GET', '/v1/today');
+  /** Public: answered to anyone, signed in or not. */
+  profile = (userId: string) => this.request<Profile>('GET', `/v1/users/${encodeURIComponent(userId)}/profile`);
+  shareCard = (id: string) => this.request<ShareCard>('GET', `/v1/drafts/${id}/share-card`);
+  /** The card's 1200×630 PNG, read with this session's token (a draft in progress has no public image). */
+  shareCardImage = (id: string) => this.download(`/v1/drafts/${id}/share-card.png`, 'share-card.png');
+  previewLinks = (id: string) => this.request<{ items: PreviewLink[]; nextCursor: string | null }>('GET', `/v1/drafts/${id}/preview-links?limit=100`);
+  createPreviewLink = (id: string) => this.request<CreatedPreviewLink>('POST', `/v1/drafts/${id}/preview-links`, {});
+  revokePreviewLink = (id: string, linkId: string) => this.request<void>('DELETE', `/v1/drafts/${id}/preview-links/${linkId}`);
+
+  /** Public: what each plan allows. */
+  plans = () => this.request<{ items: Plan[] }>('GET', '/v1/plans');
+  myEntitlements = () => this.request<MyEntitlements>('GET', '/v1/me/entitlements');
+
+  /** The admin console's calls: each answers 404 to anyone who is not an admin. */
+  admin = {
+    users: (query: Pick<AdminUserQuery, 'q' | 'plan' | 'cursor'>) =>
+      this.request<{ items: AdminUserSummary[]; nextCursor: string | null }>('GET', `/v1/admin/users${queryString({ limit: 20, ...query })}`),
+    user: (id: string) => this.request<AdminUserDetail>('GET', `/v1/admin/users/${id}`),
+    setPlan: (id: string, plan: PlanId) => this.change<unknown>('PUT', `/v1/admin/users/${id}/plan`, { plan }),
+    setRole: (id: string, role: Role) => this.change<AdminUserSummary>('PUT', `/v1/admin/users/${id}/role`, { role }),
+    revokeSessions: (id: string) => this.change<{ revoked: number }>('POST', `/v1/admin/users/${id}/sessions/revoke`, {}),
+    resetGrace: (id: string, key?: EntitlementKey) => this.change<unknown>('POST', `/v1/admin/users/${id}/grace/reset`, key ? { key } : {}),
+    overrides: (userId: string) => this.request<{ items: EntitlementOverride[] }>('GET', `/v1/admin/entitlements/overrides${queryString({ userId })}`),
+    createOverride: (body: CreateOverrideBody) => this.change<EntitlementOverride>('POST', '/v1/admin/entitlements/overrides', body),
+    deleteOverride: (id: string) => this.change<void>('DELETE', `/v1/admin/entitlements/overrides/${id}`),
+    plans: () => this.request<{ items: Plan[] }>('GET', '/v1/admin/plans'),
+    setEnforcement: (planId: PlanId, enabled: boolean) => this.change<Plan>('PUT', `/v1/admin/plans/${planId}/enforcement`, { enabled }),
+    audit: (query: Omit<AuditQuery, 'limit'>) =>
+      this.request<{ items: AuditEntry[]; nextCursor: string | null }>('GET', `/v1/admin/audit${queryString({ limit: 50, ...query })}`),
+  };
+}
+
+/** A fresh random key; randomUUID needs a secure context, getRandomValues does not. */
+function idempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** `?a=1&b=2` from the members that are set (an empty string counts as not set). */
+function queryString(query: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(name, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : '';
 }
 
 /** The most events one `GET …/events` answers. */

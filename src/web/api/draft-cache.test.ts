@@ -107,6 +107,27 @@ describe('DraftCache', () => {
     ]);
   });
 
+  it('reads the analytics again once after a burst of posts and ring moves, and not for a comment', () => {
+    vi.useFakeTimers();
+    try {
+      const { queryClient, cache } = cacheWith(draft(1, []));
+      const invalidate = vi.spyOn(queryClient, 'invalidateQueries');
+      const analyticsReads = () => invalidate.mock.calls.filter(([filters]) => filters?.queryKey?.[0] === 'analytics').length;
+      cache.receive(comment(2, 'Nice'));
+      vi.advanceTimersByTime(200);
+      expect(analyticsReads()).toBe(0);
+
+      cache.receive(appended(3, segment(1)));
+      cache.receive(event(4, 'ring.passed', { fromUserId: OWNER.userId, toUserId: GUEST.userId, passedAt: AT }));
+      expect(analyticsReads()).toBe(0);
+      vi.advanceTimersByTime(200);
+      expect(invalidate).toHaveBeenCalledWith({ queryKey: draftKeys.analytics(ID) });
+      expect(analyticsReads()).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('resumes from the start of the log while the draft is read again after the server said its log ends earlier', async () => {
     let answer: (d: Draft) => void = () => undefined;
     const { cache, shown } = cacheWith(draft(9, [segment(1)]), () => new Promise<Draft>((resolve) => (answer = resolve)));

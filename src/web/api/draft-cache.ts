@@ -10,6 +10,8 @@ export const draftKeys = {
   comments: (id: string) => ['comments', id] as const,
   ring: (id: string) => ['ring', id] as const,
   invites: (id: string) => ['invites', id] as const,
+  /** Counted by the server from its analytics events: read again after the events that change it. */
+  analytics: (id: string) => ['analytics', id] as const,
 };
 
 export type InviteList = { items: Invite[]; nextCursor: string | null };
@@ -80,6 +82,17 @@ export function withInviteEvent(list: InviteList, event: DraftEvent): InviteList
   return { ...list, items: [{ id: inviteId, createdAt: event.createdAt, expiresAt, status: 'pending' }, ...list.items] };
 }
 
+/** The draft events that record an analytics event (posts, edits, ring moves, publishing), so change its figures. */
+const COUNTED = new Set<string>([
+  'segment.appended',
+  'segment.edited',
+  'segment.deleted',
+  'ring.passed',
+  'ring.taken',
+  'collaborator.left',
+  'draft.published',
+]);
+
 /**
  * Folds the draft's events into the page's queries, without reading any of them again, except where an
  * event cannot say enough: who left with the ring (its move is a `return`) and which invite a joiner used.
@@ -89,7 +102,7 @@ export class DraftCache {
   /** The server's log was found behind this page's copy: until the draft is read again, resume from its start. */
   private restarting = false;
   private held: DraftEvent[] = [];
-  private stale = new Set<'ring' | 'invites'>();
+  private stale = new Set<'ring' | 'invites' | 'analytics'>();
   private staleTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -130,7 +143,7 @@ export class DraftCache {
     void this.readDraft(this.draftId)
       .then((draft) => {
         this.queryClient.setQueryData<Draft>(key, (shown) => (force ? draft : localChange.answered(shown, draft)));
-        if (force) for (const list of [draftKeys.comments, draftKeys.ring, draftKeys.invites]) void this.queryClient.invalidateQueries({ queryKey: list(this.draftId) });
+        if (force) for (const list of [draftKeys.comments, draftKeys.ring, draftKeys.invites, draftKeys.analytics]) void this.queryClient.invalidateQueries({ queryKey: list(this.draftId) });
         return true;
       })
       .catch(() => false)
@@ -151,6 +164,7 @@ export class DraftCache {
   /** Comments, ring moves and invites: each list takes the event whatever the draft's copy already shows. */
   private updateLists(event: DraftEvent, draft: Draft): void {
     const id = this.draftId;
+    if (COUNTED.has(event.type)) this.markStale('analytics');
     if (event.type === 'comment.added') this.update<EventList>(draftKeys.comments(id), (list) => withComment(list, event));
     else if (event.type === 'ring.passed' || event.type === 'ring.taken') this.update<RingHistory>(draftKeys.ring(id), (h) => withRingMove(h, event, draft));
     else if (event.type === 'invite.created' || event.type === 'invite.revoked') this.update<InviteList>(draftKeys.invites(id), (l) => withInviteEvent(l, event));
@@ -165,7 +179,7 @@ export class DraftCache {
   }
 
   /** A replay may bring many such events at once: the list is read once after them. */
-  private markStale(list: 'ring' | 'invites'): void {
+  private markStale(list: 'ring' | 'invites' | 'analytics'): void {
     this.stale.add(list);
     this.staleTimer ??= setTimeout(() => {
       this.staleTimer = null;

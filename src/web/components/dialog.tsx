@@ -6,6 +6,8 @@ type DialogProps = {
   /** The id of the element that names the dialog (its heading). */
   labelledBy: string;
   describedBy?: string;
+  /** Added to `dialog`, e.g. `wide` for one that shows an image. */
+  className?: string;
   /** Escape, or the browser closing the dialog itself. */
   onCancel(): void;
   children: ReactNode;
@@ -16,7 +18,7 @@ type DialogProps = {
  * inert and the dialog sits in the top layer), focus moved into it, Tab and Shift+Tab kept inside it,
  * Escape cancels, and on close focus goes back to whatever had it before.
  */
-export function Dialog({ labelledBy, describedBy, onCancel, children }: DialogProps) {
+export function Dialog({ labelledBy, describedBy, className, onCancel, children }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const closing = useRef(false);
 
@@ -52,7 +54,7 @@ export function Dialog({ labelledBy, describedBy, onCancel, children }: DialogPr
   return (
     <dialog
       ref={ref}
-      className="dialog"
+      className={className ? `dialog ${className}` : 'dialog'}
       aria-labelledby={labelledBy}
       aria-describedby={describedBy}
       onKeyDown={trapTab}

@@ -1,5 +1,7 @@
 import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
 import { ApiError } from '../api/client.js';
+import type { QuotaOwner } from './quota-copy.js';
+import { QuotaNotice } from './quota-notice.js';
 
 type FieldProps = { label: string; error?: string | undefined; hint?: string } & InputHTMLAttributes<HTMLInputElement>;
 
@@ -25,9 +27,13 @@ export function Field({ label, error, hint, ...input }: FieldProps) {
   );
 }
 
-/** The form-level message for an error that no single field explains. */
-export function FormError({ error, fields = [] }: { error: unknown; fields?: string[] }) {
+/**
+ * The form-level message for an error that no single field explains; a plan's limit gets the QuotaNotice
+ * (`quotaOf: 'owner'` where the limit is the draft owner's, not the reader's).
+ */
+export function FormError({ error, fields = [], quotaOf }: { error: unknown; fields?: string[]; quotaOf?: QuotaOwner }) {
   if (!error) return null;
+  if (error instanceof ApiError && error.quota) return <QuotaNotice quota={error.quota} whose={quotaOf} />;
   if (error instanceof ApiError && fields.some((f) => error.fieldError(f))) return null;
   const message = error instanceof ApiError ? error.message : 'Something went wrong. Check your connection and try again.';
   return (

@@ -14,9 +14,9 @@ export function RingMark({ size = 22 }: { size?: number }) {
 }
 
 /**
- * The page frame: brand, navigation for who is signed in, and the page itself. The bar stays one row on
- * a phone: there the brand shows only its mark and the signed-in name only its avatar (the name is still
- * read out).
+ * The page frame: brand, navigation for who is signed in, and the page itself. Below desktop width the
+ * signed-in links take a row of their own under the brand and the account tools; on a phone the brand
+ * shows only its mark and the signed-in name only its avatar (the name is still read out).
  */
 export function Layout() {
   const { state } = useAuth();
@@ -37,12 +37,19 @@ export function Layout() {
           <RingMark />
           <span className="brand-name">OneRing</span>
         </Link>
-        <nav className="nav" aria-label="Main">
-          {state.status === 'signed-in' ? (
-            <>
+        {state.status === 'signed-in' ? (
+          <>
+            <nav className="nav" aria-label="Main">
               <NavLink to="/drafts">Drafts</NavLink>
+              <NavLink to="/today">Today</NavLink>
+              <NavLink to="/insights">Insights</NavLink>
+              <NavLink to={`/u/${state.user.id}`}>Profile</NavLink>
               <NavLink to="/account">Account</NavLink>
               <NavLink to="/sessions">Devices</NavLink>
+              <NavLink to="/plan">Plan</NavLink>
+              {state.user.role === 'admin' && <NavLink to="/admin">Admin</NavLink>}
+            </nav>
+            <div className="bar-tools">
               <span className="who">
                 <Avatar userId={state.user.id} displayName={state.user.displayName} size="small" decorative />
                 <span className="who-name">
@@ -54,19 +61,19 @@ export function Layout() {
               <button type="button" className="link-button" onClick={logout}>
                 Log out
               </button>
-            </>
-          ) : (
-            <>
-              {state.status === 'signed-out' && (
-                <>
-                  <NavLink to="/login">Log in</NavLink>
-                  <NavLink to="/signup">Sign up</NavLink>
-                </>
-              )}
-              <ThemeToggle />
-            </>
-          )}
-        </nav>
+            </div>
+          </>
+        ) : (
+          <div className="bar-tools">
+            {state.status === 'signed-out' && (
+              <nav className="nav" aria-label="Main">
+                <NavLink to="/login">Log in</NavLink>
+                <NavLink to="/signup">Sign up</NavLink>
+              </nav>
+            )}
+            <ThemeToggle />
+          </div>
+        )}
       </header>
       <main id="main" tabIndex={-1}>
         <Outlet />

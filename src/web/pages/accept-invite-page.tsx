@@ -35,7 +35,7 @@ export function AcceptInvitePage() {
               <Link to={`/login?next=${back}`}>I have an account</Link>
             </p>
           ) : null}
-          <FormError error={accept.error} />
+          <FormError error={accept.error} quotaOf="owner" />
         </>
       )}
     </section>

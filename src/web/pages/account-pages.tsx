@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import type { Session } from '../../contract/auth.js';
 import { PASSWORD_MIN_LENGTH } from '../../contract/constants.js';
 import { api } from '../api/client.js';
@@ -53,6 +53,12 @@ export function AccountPage() {
             Save name
           </button>
         </form>
+      </section>
+      <section className="card" aria-labelledby="account-plan-title">
+        <h2 id="account-plan-title">Plan</h2>
+        <p>
+          See what your plan includes and how much of it is in use. <Link to="/plan">Your plan</Link>
+        </p>
       </section>
       <section className="card" aria-labelledby="password-title">
         <h2 id="password-title">Password</h2>

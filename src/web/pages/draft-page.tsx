@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { Draft } from '../../contract/drafts.js';
 import { PLATFORM_NAMES } from '../../contract/platform-text.js';
@@ -8,6 +8,7 @@ import { useAuth } from '../auth/auth-context.js';
 import { Avatar } from '../components/avatar.js';
 import { FormError, Notice } from '../components/form.js';
 import { LiveIndicator } from '../components/live-indicator.js';
+import { AnalyticsPanel } from './draft/analytics-panel.js';
 import { placeComments } from './draft/comment-placement.js';
 import { CommentForm, CommentList } from './draft/comments.js';
 import { Composer } from './draft/composer.js';
@@ -15,6 +16,7 @@ import { PreviewPanel } from './draft/preview-panel.js';
 import { RecoveredEdits } from './draft/recovered-edits.js';
 import { RingPanel } from './draft/ring-panel.js';
 import { SettingsPanel } from './draft/settings-panel.js';
+import { ShareDialog } from './draft/share-dialog.js';
 import { SharePanel } from './draft/share-panel.js';
 import { Thread } from './draft/thread.js';
 import { LeaveGuard } from './draft/leave-guard.js';
@@ -62,6 +64,7 @@ export function DraftPage() {
   const comments = useCommentsQuery(id, loaded);
   const { status: live, users, setPresence } = useLiveDraft(id, loaded);
   const edits = useUnsentEdits(userId, id);
+  const [sharing, setSharing] = useState(false);
   const segments = draft.data?.segments;
   const placed = useMemo(() => placeComments(comments.data?.events ?? [], segments ?? []), [comments.data, segments]);
 
@@ -92,11 +95,16 @@ export function DraftPage() {
         <header className="draft-header">
           <div className="row spread">
             <h1 data-testid="draft-title">{d.title}</h1>
-            {isOwner && editable && (
-              <a className="settings-link" href="#settings">
-                Settings
-              </a>
-            )}
+            <span className="row tight">
+              <button type="button" className="secondary small" onClick={() => setSharing(true)} aria-haspopup="dialog">
+                Share
+              </button>
+              {isOwner && editable && (
+                <a className="settings-link" href="#settings">
+                  Settings
+                </a>
+              )}
+            </span>
           </div>
           <p className="muted row tight">
             <span>
@@ -133,10 +141,12 @@ export function DraftPage() {
         <RingPanel draft={d} userId={userId} />
         <PreviewPanel draft={d} />
         <WritersPanel draft={d} userId={userId} editable={editable} onLeft={() => navigate('/drafts')} />
+        <AnalyticsPanel draftId={d.id} />
         {isOwner && editable && <InvitesPanel draftId={d.id} />}
         <SharePanel draft={d} />
         {isOwner && editable && <SettingsPanel draft={d} />}
       </aside>
+      {sharing && <ShareDialog draft={d} isOwner={isOwner} onClose={() => setSharing(false)} />}
     </div>
   );
 }

@@ -28,6 +28,11 @@ export const drafts = pgTable(
     check('drafts_platform_check', sql`${t.platform} in ('x', 'threads', 'bluesky', 'linkedin', 'instagram')`),
     // No index on the counters or times a change sets: then the update of a draft's row by every append can
     // be HOT (no index entries written). The drafts list reaches a member's drafts through draft_members.
+    // Owner and status never change on an append, so this index keeps appends HOT: it counts the drafts an
+    // owner has in use (drafts.max).
+    index('drafts_owner_active_idx')
+      .on(t.ownerId)
+      .where(sql`${t.status} <> 'archived'`),
   ],
 );
 

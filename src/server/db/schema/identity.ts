@@ -15,6 +15,8 @@ export const users = pgTable(
   },
   (t) => [
     uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`),
+    // The admin's user list: newest first, keyset pages.
+    index('users_created_idx').on(t.createdAt, t.id),
     check('users_role_check', sql`${t.role} in ('user', 'admin')`),
   ],
 );

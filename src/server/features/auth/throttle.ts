@@ -1,20 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../platform/clock.js';
 import { TooManyRequestsError } from '../../platform/errors.js';
-import type { RateLimiter, RateRule } from '../../platform/limits.js';
+import type { RateLimiter } from '../../platform/limits.js';
+import { AUTH_ACTION_LIMITS } from '../../platform/rate-limits.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
-
-/** Request-rate limits on the anonymous auth endpoints (off with RATE_LIMITS=off). */
-export const AUTH_RATE_RULES = {
-  login: { ip: { name: 'login:ip', max: 30, windowMs: MINUTE }, account: { name: 'login:account', max: 10, windowMs: MINUTE } },
-  register: { ip: { name: 'register:ip', max: 20, windowMs: HOUR }, account: { name: 'register:account', max: 5, windowMs: HOUR } },
-  reset: { ip: { name: 'reset:ip', max: 20, windowMs: HOUR }, account: { name: 'reset:account', max: 3, windowMs: HOUR } },
-  /** Setting a new password by reset token: per IP, and per token (its "account" is the token). */
-  resetConfirm: { ip: { name: 'reset-confirm:ip', max: 30, windowMs: HOUR }, account: { name: 'reset-confirm:token', max: 10, windowMs: HOUR } },
-} satisfies Record<string, { ip: RateRule; account: RateRule }>;
 
 /**
  * Failed-login protection: always on, whatever RATE_LIMITS says. Nothing here can lock the owner out:
@@ -37,7 +29,7 @@ export const LOGIN_PROTECTION = {
   slotMs: 30 * SECOND,
 };
 
-export type AuthAction = keyof typeof AUTH_RATE_RULES;
+export type AuthAction = keyof typeof AUTH_ACTION_LIMITS;
 
 /**
  * Who is trying to sign in: an IP, or — when the request proves it holds a live session of the very
@@ -66,9 +58,10 @@ const tooManyAttempts = (seconds: number) =>
     'too_many_attempts',
     'Too many failed sign-ins to this account from here; try later, or reset your password.',
     seconds,
+    'auth',
   );
 const loginSlowed = (seconds: number) =>
-  new TooManyRequestsError('login_slowed', 'Sign-in to this account is slowed down after failed attempts; try again in a moment.', seconds);
+  new TooManyRequestsError('login_slowed', 'Sign-in to this account is slowed down after failed attempts; try again in a moment.', seconds, 'auth');
 
 /**
  * Brute-force protection for sign-in, sign-up and reset. Unknown and known emails are counted and
@@ -82,14 +75,14 @@ export class AuthThrottle {
 
   /** Applies the per-IP and per-account request limits of an action; a session holder skips the account's. */
   async guard(action: AuthAction, ip: string, email: string, opts: { sessionHolder?: boolean } = {}): Promise<void> {
-    const rules = AUTH_RATE_RULES[action];
+    const rules = AUTH_ACTION_LIMITS[action];
     const now = this.clock.now().getTime();
     const waits = await Promise.all([
       this.limiter.consume(rules.ip, ip, now),
       opts.sessionHolder ? null : this.limiter.consume(rules.account, accountKey(email), now),
     ]);
     const wait = Math.max(...waits.map((w) => w ?? 0));
-    if (wait > 0) throw new TooManyRequestsError('rate_limited', 'Too many attempts; wait a moment and try again.', wait);
+    if (wait > 0) throw new TooManyRequestsError('rate_limited', 'Too many attempts; wait a moment and try again.', wait, 'auth');
   }
 
   /**
@@ -105,7 +98,7 @@ export class AuthThrottle {
 
     const ipFailures = await store.peek(`login:fail:ip:${source.ip}`, LOGIN_PROTECTION.ipWindowMs);
     if (ipFailures.count >= LOGIN_PROTECTION.ipFailures) {
-      throw new TooManyRequestsError('too_many_failures', 'Too many failed sign-ins from this network; try later.', (ipFailures.resetAt - now) / 1000);
+      throw new TooManyRequestsError('too_many_failures', 'Too many failed sign-ins from this network; try later.', (ipFailures.resetAt - now) / 1000, 'auth');
     }
 
     const [failures, lastFailureAt] = await Promise.all([

@@ -71,6 +71,7 @@ export async function deleteSegment(deps: DraftsDeps, actor: AuthUser, draftId: 
         type: 'segment.deleted',
         payload: { segmentId, position: segment.position, revision: segment.revision },
         actorId: actor.id,
+        facts: { segmentAuthorId: segment.authorId },
         draftChanges: { segmentCount: draft.segmentCount - 1 },
         alongside: [repo.unparkSegments(draftId)],
       },

@@ -11,7 +11,9 @@ import {
   type DraftRow,
   type SegmentRow,
 } from '../../db/schema/index.js';
+import { ANALYTICS_SCHEMA_VERSION } from '../../../contract/analytics.js';
 import type { RingMoveKind } from '../../../contract/drafts.js';
+import { PROJECTION_CTES, SOURCE_COLUMNS } from '../analytics/projection-sql.js';
 import type { KeysetCursor } from '../../platform/cursor.js';
 
 export async function insertDraft(db: Db, row: DraftRow): Promise<void> {
@@ -249,11 +251,23 @@ export async function listDraftSummaries(db: Db, userId: string, limit: number, 
     .limit(limit);
 }
 
+/**
+ * Records a ring move and answers when the ring last moved before it (null if never): when its previous
+ * holder got it. One statement: the read sees the table as it was before the insert.
+ */
 export async function insertRingPass(
   tx: Db,
   row: { id: string; draftId: string; fromUserId: string | null; toUserId: string; passedAt: Date; kind: RingMoveKind },
-): Promise<void> {
-  await tx.insert(ringPasses).values(row);
+): Promise<Date | null> {
+  const result = await tx.execute(sql`
+    with previous as (select max(passed_at) as at from ring_passes where draft_id = ${row.draftId}),
+    inserted as (
+      insert into ring_passes (id, draft_id, from_user_id, to_user_id, passed_at, kind)
+      values (${row.id}, ${row.draftId}, ${row.fromUserId}, ${row.toUserId}, ${row.passedAt.toISOString()}, ${row.kind})
+    )
+    select at from previous`);
+  const at = (result as unknown as { rows: Array<{ at: string | Date | null }> }).rows[0]?.at ?? null;
+  return at === null ? null : new Date(at);
 }
 
 export type RingPassView = {
@@ -304,7 +318,8 @@ export type AppendOutcome =
 /**
  * The append hot path as one statement in its own implicit transaction: lock the draft, check that the author
  * is a member holding the ring on an editable draft whose platform accepts the text, then write the segment,
- * bump the counters and log the event — or write nothing. Under the row lock, concurrent appends to one draft
+ * bump the counters, log the event and record its SegmentAdded (as `analyticsOfDraftEvent` maps it, with the
+ * projections) — or write nothing. Under the row lock, concurrent appends to one draft
  * queue up and each sees the counters its predecessor left, so positions and `server_seq` stay dense.
  * It answers what it found either way so the caller can explain a refusal.
  */
@@ -336,7 +351,14 @@ export const APPEND_SEGMENT_SQL = `
         'revision', 1, 'editedAt', null)),
       $2::uuid, $7::timestamptz
     from ok
-  )
+  ), a_src as (
+    insert into analytics_events (idempotency_key, schema_version, type, occurred_at, draft_id, user_id, target_user_id, payload)
+    select 'draft:' || id || ':' || (last_server_seq + 1), ${ANALYTICS_SCHEMA_VERSION}, 'SegmentAdded', $7::timestamptz, id, $2::uuid, null,
+      jsonb_build_object('segmentId', $3::text, 'length', char_length($4::text))
+    from ok
+    on conflict (idempotency_key) do nothing
+    returning ${SOURCE_COLUMNS}
+  ), ${PROJECTION_CTES}
   select d.platform, d.status, d.ring_holder_id, d.role, d.segment_count, d.last_server_seq, exists (select 1 from ok) as written
   from d`;
 

@@ -43,7 +43,15 @@ export async function draftRoutes(app: FastifyInstance, opts: { deps: drafts.Dra
 
   r.post(
     '/v1/drafts',
-    { ...auth, schema: { ...schema, body: CreateDraftBodySchema, response: { 201: DraftSchema, ...problemResponses(400, 401) } } },
+    {
+      ...auth,
+      schema: {
+        ...schema,
+        description: 'Creates a draft, owned by me. Counts against my `drafts.max` (403 quota_exceeded past it and its grace).',
+        body: CreateDraftBodySchema,
+        response: { 201: DraftSchema, ...problemResponses(400, 401, 403) },
+      },
+    },
     async (request, reply) => reply.commit(201, (transact) => drafts.createDraft({ ...deps, transact }, request.user!, request.body)),
   );
 
@@ -67,13 +75,13 @@ export async function draftRoutes(app: FastifyInstance, opts: { deps: drafts.Dra
       ...auth,
       schema: {
         ...schema,
-        description: 'The whole draft; `ETag: "<lastServerSeq>"` is what a reorder names in If-Match.',
+        description: 'The whole draft; `ETag: "<lastServerSeq>"` is what a reorder names in If-Match. Counts as a view (at most one per member per 30 minutes).',
         params: IdParamsSchema,
         response: { 200: DraftSchema, ...problemResponses(400, 401, 404) },
       },
     },
     async (request, reply) => {
-      const draft = await drafts.getDraft(deps, request.user!, request.params.id);
+      const draft = await drafts.viewDraft(deps, request.user!, request.params.id);
       reply.header('etag', entityTag(draft.lastServerSeq));
       return draft;
     },
@@ -224,7 +232,13 @@ export async function draftRoutes(app: FastifyInstance, opts: { deps: drafts.Dra
     '/v1/drafts/:id/collaborators',
     {
       ...auth,
-      schema: { ...schema, params: IdParamsSchema, body: AddCollaboratorBodySchema, response: { 201: CollaboratorSchema, ...problemResponses(400, 401, 403, 404, 409) } },
+      schema: {
+        ...schema,
+        description: "The owner adds someone who already shares a draft with them. Counts against the owner's `collaborators.max` (403 quota_exceeded past it and its grace).",
+        params: IdParamsSchema,
+        body: AddCollaboratorBodySchema,
+        response: { 201: CollaboratorSchema, ...problemResponses(400, 401, 403, 404, 409) },
+      },
     },
     async (request, reply) =>
       reply.commit(201, (transact) => drafts.addCollaborator({ ...deps, transact }, request.user!, request.params.id, request.body.userId)),

@@ -8,7 +8,9 @@ import type { Bus } from '../../platform/bus.js';
 import type { Clock } from '../../platform/clock.js';
 import { decodeCursor, pageOf } from '../../platform/cursor.js';
 import { autocommit, transaction, type Transact } from '../../platform/unit-of-work.js';
+import { recordDraftView } from '../analytics/views.js';
 import { recordEvent } from '../events/log.js';
+import type { Enforce } from '../plans/enforce.js';
 import { displayNameOf } from '../users/present.js';
 import { contributions } from './attribution-repo.js';
 import { checkTitle, segmentProblem, segmentProblems } from './content.js';
@@ -17,8 +19,11 @@ import { assertEditable, assertHoldsRing, assertMember, assertOwner } from './po
 import { presentAttribution, presentDraft, presentDraftSummary, presentRingPass, presentSegment } from './present.js';
 import * as repo from './repo.js';
 
-/** `transact`, when given, runs the change (an Idempotency-Key's runner); else each change commits on its own. */
-export type DraftsDeps = { database: Database; db: Db; clock: Clock; bus: Bus; transact?: Transact };
+/**
+ * `transact`, when given, runs the change (an Idempotency-Key's runner); else each change commits on its own.
+ * `enforce` gates the uses a plan limits (creating drafts, adding collaborators).
+ */
+export type DraftsDeps = { database: Database; db: Db; clock: Clock; bus: Bus; enforce: Enforce; transact?: Transact };
 
 /** The bus topic on which a draft's committed changes are announced (message: its `lastServerSeq`). */
 export const draftTopic = (draftId: string) => `draft:${draftId}`;
@@ -142,6 +147,7 @@ export async function createDraft(deps: DraftsDeps, actor: AuthUser, input: Crea
   const now = deps.clock.now();
   const transact = deps.transact ?? transaction(deps.db);
   return transact(async ({ tx, afterCommit }) => {
+    await deps.enforce(tx, actor.id, 'drafts.max', now);
     const draft = await openDraft(tx, actor, title, input.platform, now);
     if (input.initialSegment !== undefined) {
       await insertSegmentWithEvent(tx, draft, actor, input.initialSegment, now);
@@ -151,11 +157,28 @@ export async function createDraft(deps: DraftsDeps, actor: AuthUser, input: Crea
   });
 }
 
-export async function getDraft(deps: DraftsDeps, actor: AuthUser, draftId: string): Promise<Draft> {
+/** The draft's row, for a member of it; 404 otherwise. */
+async function memberDraft(deps: DraftsDeps, actor: AuthUser, draftId: string): Promise<DraftRow> {
   const draft = await repo.findDraft(deps.db, draftId);
   if (!draft) throw errors.draftNotFound();
   assertMember(await repo.findMember(deps.db, draftId, actor.id));
-  return loadDraftView(deps.db, draft);
+  return draft;
+}
+
+export async function getDraft(deps: DraftsDeps, actor: AuthUser, draftId: string): Promise<Draft> {
+  return loadDraftView(deps.db, await memberDraft(deps, actor, draftId));
+}
+
+/** The draft as a member opens it (`GET /v1/drafts/:id`), counted as a view at most once per 30 minutes. */
+export async function viewDraft(deps: DraftsDeps, actor: AuthUser, draftId: string): Promise<Draft> {
+  const draft = await memberDraft(deps, actor, draftId);
+  const [view] = await Promise.all([loadDraftView(deps.db, draft), recordDraftView(deps.db, draftId, actor.id, deps.clock.now())]);
+  return view;
+}
+
+/** 404 unless the user is an owner or collaborator of the draft (or when there is no such draft). */
+export async function requireMember(deps: Pick<DraftsDeps, 'db'>, actor: AuthUser, draftId: string): Promise<void> {
+  assertMember(await repo.findMember(deps.db, draftId, actor.id));
 }
 
 /** Summaries of the drafts I own or collaborate on, most recent activity first. */
@@ -221,7 +244,7 @@ type RingMove = { kind: RingMoveKind; fromUserId: string; toUserId: string };
 async function moveRing(scope: DraftScope, move: RingMove, actorId: string): Promise<void> {
   const { tx, draft, now } = scope;
   const { kind, fromUserId, toUserId } = move;
-  await repo.insertRingPass(tx, { id: uuidv7(), draftId: draft.id, fromUserId, toUserId, passedAt: now, kind });
+  const lastMove = await repo.insertRingPass(tx, { id: uuidv7(), draftId: draft.id, fromUserId, toUserId, passedAt: now, kind });
   await recordEvent(
     tx,
     draft,
@@ -229,6 +252,7 @@ async function moveRing(scope: DraftScope, move: RingMove, actorId: string): Pro
       type: kind === 'take' ? 'ring.taken' : 'ring.passed',
       payload: { fromUserId, toUserId, passedAt: now.toISOString() },
       actorId,
+      facts: { ringMove: { kind, heldSince: lastMove ?? draft.createdAt } },
       draftChanges: { ringHolderId: toUserId },
     },
     now,
@@ -300,6 +324,8 @@ export async function addCollaborator(deps: DraftsDeps, actor: AuthUser, draftId
   return changeDraft(deps, actor, draftId, async (scope) => {
     assertOwner(scope.member);
     assertEditable(scope.draft);
+    // Someone already on the draft is no new use: the count leaves them out, and the add answers 409.
+    await deps.enforce(scope.tx, scope.draft.ownerId, 'collaborators.max', scope.now, { scope: { draftId, joiningUserId: userId } });
     const added = await repo.addAcquaintance(scope.tx, { draftId, actorId: actor.id, userId, now: scope.now });
     if (added.outcome !== 'added') throw added.outcome === 'already_member' ? errors.alreadyCollaborator() : errors.userNotFound();
     return recordJoin(scope, { id: userId, displayName: added.displayName }, actor.id, 'added');

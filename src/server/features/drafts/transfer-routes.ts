@@ -52,9 +52,9 @@ export async function transferRoutes(app: FastifyInstance, opts: { deps: DraftsD
       ...auth,
       schema: {
         ...schema,
-        description: 'Creates a draft from pasted text: posts separated by blank lines, or by lines of ---. Every post is checked before anything is written.',
+        description: 'Creates a draft from pasted text: posts separated by blank lines, or by lines of ---. Every post is checked before anything is written. Counts against my `drafts.max` (403 quota_exceeded past it and its grace).',
         body: ImportDraftBodySchema,
-        response: { 201: DraftSchema, ...problemResponses(400, 401) },
+        response: { 201: DraftSchema, ...problemResponses(400, 401, 403) },
       },
     },
     async (request, reply) => reply.commit(201, (transact) => importDraft({ ...deps, transact }, request.user!, request.body)),

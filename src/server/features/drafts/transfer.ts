@@ -81,6 +81,7 @@ export async function importDraft(deps: DraftsDeps, actor: AuthUser, input: Impo
   const now = deps.clock.now();
   const transact = deps.transact ?? transaction(deps.db);
   return transact(async ({ tx, afterCommit }) => {
+    await deps.enforce(tx, actor.id, 'drafts.max', now);
     const draft = await openDraft(tx, actor, title.value, input.platform, now);
     const rows = posts.map((content, position) => ({ ...newSegment(draft.id, actor.id, content, now), position }));
     const events = rows.map((row) => ({

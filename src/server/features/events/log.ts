@@ -3,6 +3,8 @@ import type { DraftEventPayloads, DraftEventType } from '../../../contract/apply
 import type { Db } from '../../db/client.js';
 import { preparedPerDb } from '../../db/prepared.js';
 import { draftEvents, users, type DraftEventRow, type DraftRow } from '../../db/schema/index.js';
+import { analyticsOfDraftEvent, type DraftEventFacts } from '../analytics/draft-events.js';
+import { analyticsEventsWith } from '../analytics/record.js';
 
 /** Draft columns a change may set, with their SQL names. */
 const DRAFT_COLUMNS = {
@@ -23,7 +25,7 @@ function sqlValue(value: unknown): unknown {
 /**
  * What one change records, its payload typed as the contract folds it (`applyEvent`). `draftChanges` are
  * written to the draft row in the same UPDATE; `alongside` are further writes of the change (such as the
- * new segment) sent in the same statement.
+ * new segment) sent in the same statement; `facts` are what its analytics event needs beyond the payload.
  */
 export type NewEvent<T extends DraftEventType = DraftEventType> = {
   type: T;
@@ -31,15 +33,16 @@ export type NewEvent<T extends DraftEventType = DraftEventType> = {
   actorId: string | null;
   clientId?: string;
   clientSeq?: number;
+  facts?: DraftEventFacts;
   draftChanges?: DraftChanges;
   alongside?: SQL[];
 };
 
 /**
  * Appends an event to a locked draft's log: the next gapless `server_seq`, the draft's counter and activity
- * time, in the caller's transaction. `draft` must come from the lock and is advanced in place. It is one
- * hand-written statement (data-modifying CTEs): this runs for every change, and round trips and query
- * building dominated its cost.
+ * time, and the analytics event it stands for (with the projections), in the caller's transaction. `draft`
+ * must come from the lock and is advanced in place. It is one hand-written statement (data-modifying CTEs):
+ * this runs for every change, and round trips and query building dominated its cost.
  */
 export async function recordEvent<T extends DraftEventType>(tx: Db, draft: DraftRow, event: NewEvent<T>, now: Date): Promise<DraftEventRow> {
   const { draftChanges, alongside, ...entry } = event;
@@ -74,8 +77,9 @@ export async function recordEvents(
     sql`, `,
   );
   const writes = [...(change.alongside ?? []), sql`update drafts set ${assignments} where id = ${draft.id}`];
+  const analytics = change.events.flatMap((event, i) => analyticsOfDraftEvent({ ...event, draftId: draft.id, serverSeq: rows[i]!.serverSeq }, now) ?? []);
   const ctes = sql.join(
-    writes.map((w, i) => sql`${sql.raw(`w${i}`)} as (${w})`),
+    [...writes.map((w, i) => sql`${sql.raw(`w${i}`)} as (${w})`), ...(analytics.length > 0 ? [analyticsEventsWith(analytics)] : [])],
     sql`, `,
   );
   const values = sql.join(

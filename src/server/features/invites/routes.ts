@@ -72,7 +72,12 @@ export async function inviteRoutes(app: FastifyInstance, opts: { deps: invites.I
     '/v1/invites/accept',
     {
       ...auth,
-      schema: { ...schema, body: AcceptInviteBodySchema, response: { 200: DraftSchema, ...problemResponses(400, 401, 404, 409, 410) } },
+      schema: {
+        ...schema,
+        description: "Joins the draft through an invite. A new collaborator counts against the draft owner's `collaborators.max` (403 quota_exceeded past it and its grace).",
+        body: AcceptInviteBodySchema,
+        response: { 200: DraftSchema, ...problemResponses(400, 401, 403, 404, 409, 410) },
+      },
     },
     async (request, reply) => reply.commit(200, (transact) => invites.acceptInvite({ ...deps, transact }, request.user!, request.body.token)),
   );

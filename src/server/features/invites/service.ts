@@ -111,6 +111,7 @@ async function joinThrough(deps: InvitesDeps, { tx, afterCommit }: Unit, invite:
   assertUsable(invite, now);
   if (isMember) return;
   assertEditable(draft);
+  await deps.enforce(tx, draft.ownerId, 'collaborators.max', now, { scope: { draftId: draft.id, joiningUserId: actor.id }, holder: 'draft owner' });
   if (!(await repo.markAccepted(tx, invite.id, actor.id, now))) throw inviteUsed();
   const membershipChanges: string[] = [];
   await joinDraft({ tx, draft, member: { role: 'collaborator' }, now, membershipChanges }, actor, actor.id);

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { AccessTokens } from '../../platform/access-tokens.js';
+import { TooManyRequestsError } from '../../platform/errors.js';
 import type { AuthUser, PrincipalLoader } from '../../platform/auth.js';
 import { sessionChanged, userChanged } from '../../platform/principal-cache.js';
 import type { DraftsDeps } from '../drafts/service.js';
@@ -40,6 +41,11 @@ export type LiveSocketDeps = DraftsDeps &
     watchPrincipals(handler: (payload: string) => void): () => void;
     /** Every user's open sockets on this instance, against `maxSocketsPerUser`. */
     socketsByUser: OpenSockets;
+    /**
+     * Counts a connection attempt against the user's `live` rate limit (and usage) once its first token
+     * checked out; throws a 429 error (closed here with 4429) when over. Admits everyone when not given.
+     */
+    admitUser?: (userId: string) => Promise<void>;
     log: FastifyBaseLogger;
   };
 
@@ -201,6 +207,17 @@ export abstract class LiveSocket {
     }
     if (!this.counted) {
       // Closed meanwhile, it was released already: counting it now would hold a place for good.
+      if (this.closed) return false;
+      try {
+        await this.deps.admitUser?.(user.id);
+      } catch (error) {
+        if (error instanceof TooManyRequestsError) {
+          await this.close(CLOSE.TOO_FAST, `rate_limited: retry after ${error.retryAfterSeconds} s`);
+          return false;
+        }
+        // As over HTTP: an unreachable limit store lets the connection through.
+        this.deps.log.warn({ err: error }, 'rate limits unavailable; live connection let through');
+      }
       if (this.closed) return false;
       if (!this.deps.socketsByUser.tryOpen(user.id)) {
         await this.close(CLOSE.TOO_FAST, 'too many live connections for this account');

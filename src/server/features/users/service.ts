@@ -5,8 +5,8 @@ import type { AuthUser } from '../../platform/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { NotFoundError, ValidationError } from '../../platform/errors.js';
 import { transaction, type Transact } from '../../platform/unit-of-work.js';
-import { presentSelf } from './present.js';
-import { updateUser } from './repo.js';
+import { displayNameOf, presentSelf } from './present.js';
+import { listDisplayNames, updateUser } from './repo.js';
 
 export type UsersDeps = { db: Db; clock: Clock; transact?: Transact };
 
@@ -24,4 +24,11 @@ export async function updateProfile(deps: UsersDeps, actor: AuthUser, input: { d
     if (!row) throw new NotFoundError();
     return presentSelf(row);
   });
+}
+
+/** The display names of these users (the default name for one who chose none), by id; unknown ids are absent. */
+export async function displayNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await listDisplayNames(db, ids);
+  return new Map(rows.map((r) => [r.id, displayNameOf(r)]));
 }

@@ -5,25 +5,13 @@ import { formatThread } from '../../../contract/thread-text.js';
 import type { ExportFormat } from '../../../contract/transfer.js';
 import { api } from '../../api/client.js';
 import { FormError } from '../../components/form.js';
+import { saveFile } from '../../components/save-file.js';
 
 const FORMATS: Array<{ format: ExportFormat; label: string }> = [
   { format: 'text', label: 'Text' },
   { format: 'markdown', label: 'Markdown' },
   { format: 'json', label: 'JSON' },
 ];
-
-/** Hands a downloaded file to the browser as if a link to it had been clicked. */
-function save(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The browser reads the blob after this click's task; it can be let go after that.
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /**
  * Gets the thread out: copied in one click (numbered 1/n or not), ready to paste into a platform's composer,
@@ -38,7 +26,7 @@ export function SharePanel({ draft }: { draft: Draft }) {
   const manualField = useRef<HTMLTextAreaElement>(null);
   const download = useMutation({
     mutationFn: (format: ExportFormat) => api.exportDraft(draft.id, format, numbered),
-    onSuccess: ({ blob, filename }) => save(blob, filename),
+    onSuccess: ({ blob, filename }) => saveFile(blob, filename),
   });
   const count = draft.segments.length;
   useEffect(() => manualField.current?.select(), [manual]);
