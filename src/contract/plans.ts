@@ -18,10 +18,12 @@ export const ENTITLEMENTS = {
   'collaborators.max': 'limit',
   /** Draft and user analytics (`GET /v1/drafts/:id/analytics`, `GET /v1/users/:id/analytics`). */
   'analytics.enabled': 'flag',
-  /** Coach turns per UTC day (issue 11). */
+  /** Coach turns per UTC day (a safety answer counts none). */
   'coach.turns_per_day': 'limit',
-  /** Coach Mirror sessions per ISO week (issue 11). */
+  /** Coach Mirror sessions started per ISO week (Monday to Sunday, UTC). */
   'coach.mirror_sessions_per_week': 'limit',
+  /** Lens goals that are active (not completed or archived). */
+  'coach.goals.max': 'limit',
 } as const;
 export type EntitlementKey = keyof typeof ENTITLEMENTS;
 export type EntitlementKind = (typeof ENTITLEMENTS)[EntitlementKey];

@@ -51,7 +51,7 @@ async function onAdminConnection(baseUrl: string, work: (admin: pg.Client) => Pr
 }
 
 /** The plan catalogue is seeded by a migration: kept, with its enforcement switched back on. */
-const SEEDED_TABLES = new Set(['plans', 'plan_entitlements']);
+const SEEDED_TABLES = new Set(['plans', 'plan_entitlements', 'ai_prices', 'ai_budgets']);
 
 async function truncateAll(database: Database): Promise<void> {
   const result = await database.db.execute(

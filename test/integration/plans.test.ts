@@ -204,6 +204,7 @@ describe('GET /v1/me/entitlements and GET /v1/plans', () => {
         { key: 'analytics.enabled', kind: 'flag', limit: 1, used: null, remaining: null, graceTotal: 0, graceLeft: 0, decision: 'ALLOW', override: null },
         { key: 'coach.turns_per_day', kind: 'limit', limit: 10, used: 0, remaining: 10, graceTotal: 0, graceLeft: 0, decision: 'ALLOW', override: null },
         { key: 'coach.mirror_sessions_per_week', kind: 'limit', limit: 2, used: 0, remaining: 2, graceTotal: 0, graceLeft: 0, decision: 'ALLOW', override: null },
+        { key: 'coach.goals.max', kind: 'limit', limit: 3, used: 0, remaining: 3, graceTotal: 0, graceLeft: 0, decision: 'ALLOW', override: null },
       ],
     });
     expectProblem(await call(t.app, 'GET', '/v1/me/entitlements'), 401, 'unauthorized');

@@ -85,5 +85,15 @@ export function quotaWords(quota: QuotaExceededFields, whose: QuotaOwner = 'mine
           ASK_ADMIN,
         ],
       };
+    case 'coach.goals.max':
+      return {
+        lead,
+        summary: extra ? `You have ${some}: ${includes(`the ${plan} plan`)}.` : `You have ${ofLimit} on the ${plan} plan.`,
+        remedies: [
+          { text: 'Mark a goal completed or archive it: its actions stay, and it no longer counts.', link: { to: '/coach/goals', label: 'Your goals' } },
+          ...biggerPlan,
+          ASK_ADMIN,
+        ],
+      };
   }
 }

@@ -4,3 +4,4 @@ export * from './collaboration.js';
 export * from './analytics.js';
 export * from './plans.js';
 export * from './audit.js';
+export * from './coach.js';

@@ -8,6 +8,7 @@ const WHAT: Record<EntitlementKey, string> = {
   'analytics.enabled': 'analytics',
   'coach.turns_per_day': 'coach turns a day',
   'coach.mirror_sessions_per_week': 'coach Mirror sessions a week',
+  'coach.goals.max': 'active coach goals',
 };
 
 const PLAN_NAMES: Record<PlanId, string> = { free: 'Free', creator: 'Creator', team: 'Team' };

@@ -36,6 +36,7 @@ function usageSql(key: EntitlementKey, userId: string, scope: UsageScope): SQL {
       return sql`null::int`;
     case 'coach.turns_per_day':
     case 'coach.mirror_sessions_per_week':
+    case 'coach.goals.max':
       return sql`0`;
   }
 }
