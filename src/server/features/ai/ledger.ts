@@ -3,6 +3,7 @@ import type { AiOutcome, AiProvider } from '../../../contract/coach.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../platform/clock.js';
 import { costMicros } from './cost.js';
+import { ProviderError } from './providers/provider.js';
 import type { AiMetrics } from './metrics.js';
 import type { Reservation, UsageRecord } from './gateway-types.js';
 import { adjustBudget, findPrice, insertUsage, markSettled } from './repo.js';
@@ -47,8 +48,14 @@ export async function settle(db: Db, clock: Clock, metrics: AiMetrics, reservati
   return priced.reduce((sum, r) => sum + r.costMicros, 0);
 }
 
-/** Logs a failed attempt without the user's words: which provider, what went wrong. */
+/**
+ * Logs a failed call by its kind only (status, connection, timeout, breaker): a provider's error message
+ * may quote the request, and the user's words never reach the logs.
+ */
 export function logFailure(log: Logger, feature: string, provider: AiProvider, error: unknown, fallback: boolean): void {
-  const message = error instanceof Error ? error.message : String(error);
-  log.warn({ feature, provider, failure: message.slice(0, 200), fallback }, 'ai provider call failed');
+  const failure =
+    error instanceof ProviderError
+      ? { status: error.status, connection: error.connection, retryAfterMs: error.retryAfterMs }
+      : { kind: error instanceof Error ? error.name : typeof error };
+  log.warn({ feature, provider, failure, fallback }, 'ai provider call failed');
 }
