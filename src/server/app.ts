@@ -13,6 +13,7 @@ import type { Database } from './db/client.js';
 import { listen } from './db/notifications.js';
 import { findPrincipal } from './features/auth/repo.js';
 import { adminUserRoutes } from './features/admin/users-routes.js';
+import { createAiGateway } from './features/ai/gateway.js';
 import { analyticsRoutes } from './features/analytics/routes.js';
 import { recentAuditFor } from './features/audit/repo.js';
 import { auditRoutes } from './features/audit/routes.js';
@@ -26,6 +27,7 @@ import { healthRoutes } from './features/health/routes.js';
 import { inviteRoutes } from './features/invites/routes.js';
 import { MemoryPresenceStore, type PresenceStore } from './features/live/presence.js';
 import { DEFAULT_LIVE_LIMITS, type LiveLimits } from './features/live/socket.js';
+import { lensRoutes } from './features/lens/routes.js';
 import { liveRoutes } from './features/live/routes.js';
 import { momentumRoutes } from './features/momentum/routes.js';
 import { personalShareRoutes } from './features/sharing/personal-routes.js';
@@ -171,8 +173,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   if (config.nodeEnv !== 'production' && !config.smtpUrl) await app.register(devMailboxRoutes, { db: database.db });
 
+  // The only way to a model: features get it as `deps.ai`. Closing the app stops its sweep.
+  const ai = createAiGateway({ db: database.db, clock, config: config.ai, registry: metrics.registry, logger: deps.logger });
+  app.addHook('onClose', () => ai.close());
+
   await app.register(healthRoutes, {
-    deps: { database, redis: deps.redis, isListening: () => principalChannel.listening },
+    deps: { database, redis: deps.redis, isListening: () => principalChannel.listening, ai },
   });
   await app.register(authRoutes, {
     cookieSecure: config.cookieSecure,
@@ -216,6 +222,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sharingRoutes, { deps: sharingDeps });
   await app.register(personalShareRoutes, { deps: { ...sharingDeps, webIndex } });
   await app.register(analyticsRoutes, { deps: { database, clock, enforce } });
+  await app.register(lensRoutes, { deps: { db: database.db, clock, enforce } });
   await app.register(adminUserRoutes, { deps: { db: database.db, clock } });
   await app.register(auditRoutes, { deps: { db: database.db } });
   await app.register(liveRoutes, {
