@@ -93,6 +93,7 @@ describe('Lens goals', () => {
     const goals = [await goal(writer), await goal(writer), await goal(writer)];
     const blocked = expectProblem(await newGoal(writer, { title: 'A fourth', why: 'I hate myself' }), 403, 'quota_exceeded');
     expect(blocked).toMatchObject({ entitlement: 'coach.goals.max', limit: 3, used: 3, plan: 'free' });
+    expect(blocked.detail).toMatch(/completing or archiving a goal frees a place/);
     // Refused before any write: no goal, and no safety event either.
     expect(await goalCount(writer)).toBe(3);
     expect(await t.database.db.select().from(safetyEvents)).toEqual([]);
