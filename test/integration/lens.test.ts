@@ -140,7 +140,13 @@ describe('Lens goals', () => {
     t.clock.advance(60_000);
     const changed = await patchGoal(writer, g.id, { title: 'New', why: 'Because it matters to me', targetDay: null });
     expect(changed.json()).toMatchObject({ title: 'New', why: 'Because it matters to me', targetDay: null, actionsPlanned: 1, updatedAt: '2026-03-01T09:01:00.000Z' });
+    expect(changed.json().safety).toBeNull();
     expectProblem(await patchGoal(writer, g.id, { title: ' ' }), 400, 'validation_failed');
+    // New words meet the precheck as on creation; a change that leaves the words alone does not.
+    const reworded = await patchGoal(writer, g.id, { why: "some days I'm such a failure" });
+    expect(reworded.json()).toMatchObject({ why: "some days I'm such a failure", safety: { category: 'harmful_self_talk' } });
+    expect((await patchGoal(writer, g.id, { targetDay: '2026-05-01' })).json().safety).toBeNull();
+    expect((await t.database.db.select().from(safetyEvents)).map((e) => [e.feature, e.ruleId])).toEqual([['lens', 'self_talk.failure']]);
     expect((await call(t.app, 'DELETE', `/v1/coach/goals/${g.id}`, { token: writer.accessToken })).statusCode).toBe(204);
     expectProblem(await call(t.app, 'GET', `/v1/coach/goals/${g.id}`, { token: writer.accessToken }), 404, 'goal_not_found');
     expectProblem(await call(t.app, 'DELETE', `/v1/coach/goals/${g.id}`, { token: writer.accessToken }), 404, 'goal_not_found');
