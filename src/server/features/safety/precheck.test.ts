@@ -45,6 +45,8 @@ const TRUE_POSITIVES: Array<[text: string, ruleId: string]> = [
   ['I’m w.o.r.t.h.l.e.s.s', 'self_talk.worthless'],
   ['I am wörthless', 'self_talk.worthless'],
   ['Ｉ ａｍ ｗｏｒｔｈｌｅｓｓ', 'self_talk.worthless'],
+  ['I am wоrthlеss', 'self_talk.worthless'],
+  ['і һаtе mуѕеlf', 'self_talk.hate_myself'],
   ['i feel so worthless today', 'self_talk.worthless'],
   ["I'm such a failure", 'self_talk.failure'],
   ['I feel like a failure', 'self_talk.failure'],
