@@ -43,6 +43,7 @@ import type { Clock } from './platform/clock.js';
 import { apiNotFound, BadRequestError, errorHandlerPlugin, handleClientError, handleError, shuttingDownPlugin } from './platform/errors.js';
 import { documentProblems } from './platform/http.js';
 import { idempotencyPlugin } from './platform/idempotency.js';
+import { generationIdempotencyPlugin } from './platform/idempotency-generation.js';
 import { transformDocument, transformRouteSchema } from './platform/openapi.js';
 import { PRINCIPAL_CHANNEL, PrincipalCache } from './platform/principal-cache.js';
 import { RateLimiter, type LimitStore } from './platform/limits.js';
@@ -159,6 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', () => principalChannel.close());
   await app.register(authPlugin, { tokens, loadPrincipal: principals.loader });
   await app.register(idempotencyPlugin, { db: database.db, clock, crashAfterCommitKey: config.crashAfterCommitKey });
+  await app.register(generationIdempotencyPlugin, { db: database.db, clock });
 
   const tasks = new BackgroundTasks(app.log);
   app.decorate('backgroundTasks', tasks);
