@@ -5,6 +5,7 @@ import {
   type MirrorExchange,
   type MirrorMessage,
   type MirrorSession,
+  type SafetyCategory,
 } from '../../../contract/coach.js';
 import type { PageQuery } from '../../../contract/common.js';
 import type { AuthUser } from '../../platform/auth.js';
@@ -12,13 +13,13 @@ import { decodeCursor, pageOf } from '../../platform/cursor.js';
 import { AppError } from '../../platform/errors.js';
 import { plainPhases, type GenerationPhases } from '../../platform/idempotency-generation.js';
 import { transaction, type Transact } from '../../platform/unit-of-work.js';
-import type { AiAnswer, AiStream } from '../ai/gateway-types.js';
+import type { AiAnswer, AiEnvelope, AiStream, Reservation } from '../ai/gateway-types.js';
 import { draftNotFound } from '../drafts/errors.js';
 import type { CoachDeps } from './deps.js';
 import { coachUnavailable, sessionFull, sessionNotFound } from './errors.js';
 import { MIRROR_CONTEXT_MESSAGES, mirrorEnvelope } from './mirror-prompt.js';
 import * as repo from './mirror-repo.js';
-import { noticeOf } from './safety-notice.js';
+import { noticeFor } from '../safety/copy.js';
 
 /** A session's title when none is given and it is about no draft. */
 const DEFAULT_TITLE = 'Reflection';
@@ -42,7 +43,7 @@ export function presentMessage(row: repo.MessageRow): MirrorMessage {
     provider: row.provider as MirrorMessage['provider'],
     fallback: row.fallback,
     complete: row.complete,
-    safety: row.safetyCategory === null ? null : noticeOf(row.safetyCategory),
+    safety: row.safetyCategory === null ? null : noticeFor(row.safetyCategory as SafetyCategory),
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -97,6 +98,9 @@ export async function deleteSession(deps: Pick<CoachDeps, 'db'> & { transact?: T
   });
 }
 
+/** What phase 1 hands the model call: the stored user message, the call, and its reservation. */
+type PendingReply = { message: repo.MessageRow; envelope: AiEnvelope; reservation: Reservation };
+
 /** Who hears a reply as it is made (the event stream): the stored user message, then each piece of text. */
 export type ReplyListener = { opened(message: MirrorMessage): void; delta(text: string): void };
 export type SendOptions = { listener?: ReplyListener; signal?: AbortSignal };
@@ -117,7 +121,7 @@ export async function sendMessage(
   phases: GenerationPhases<MirrorExchange> = plainPhases(deps.db),
   options: SendOptions = {},
 ): Promise<MirrorExchange> {
-  const opened = await phases.open(async ({ tx }) => {
+  const opened = await phases.open<PendingReply>(async ({ tx }) => {
     const session = await repo.lockSession(tx, user.id, sessionId);
     if (!session) throw sessionNotFound();
     if (session.messageCount + 2 > MIRROR_MAX_MESSAGES) throw sessionFull(MIRROR_MAX_MESSAGES);

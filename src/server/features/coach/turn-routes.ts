@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { CreateTurnBodySchema, TurnPageSchema, TurnSchema } from '../../../contract/coach.js';
+import { CreateTurnBodySchema, TurnPageSchema, TurnSchema, type Turn } from '../../../contract/coach.js';
 import { IdParamsSchema, PageQuerySchema } from '../../../contract/common.js';
 import { BEARER_AUTH, problemResponses } from '../../platform/http.js';
 import type { CoachDeps } from './deps.js';
@@ -30,7 +30,7 @@ export async function turnRoutes(app: FastifyInstance, opts: { deps: CoachDeps }
         response: { 201: TurnSchema, ...problemResponses(400, 401, 403, 404) },
       },
     },
-    async (request, reply) => reply.commitGeneration(201, (phases) => turns.createTurn(deps, request.user!, request.body, phases)),
+    async (request, reply) => reply.commitGeneration<Turn>(201, (phases) => turns.createTurn(deps, request.user!, request.body, phases)),
   );
 
   r.get(

@@ -1,16 +1,16 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { CreateTurnBody, Turn, TurnPage } from '../../../contract/coach.js';
+import type { CreateTurnBody, SafetyCategory, Turn, TurnPage } from '../../../contract/coach.js';
 import { PLATFORM_LIMITS, type Platform } from '../../../contract/constants.js';
 import type { PageQuery } from '../../../contract/common.js';
 import type { AuthUser } from '../../platform/auth.js';
 import { decodeCursor, pageOf } from '../../platform/cursor.js';
 import { AppError } from '../../platform/errors.js';
 import { plainPhases, type GenerationPhases } from '../../platform/idempotency-generation.js';
-import type { AiAnswer } from '../ai/gateway-types.js';
+import type { AiAnswer, AiEnvelope, Reservation } from '../ai/gateway-types.js';
 import { draftNotFound, segmentNotFound } from '../drafts/errors.js';
 import type { CoachDeps } from './deps.js';
 import { coachUnavailable, turnNotFound } from './errors.js';
-import { noticeOf } from './safety-notice.js';
+import { noticeFor } from '../safety/copy.js';
 import { fitSuggestions } from './turn-fit.js';
 import { parseTurnAnswer } from './turn-format.js';
 import { turnEnvelope } from './turn-prompt.js';
@@ -27,10 +27,13 @@ export function presentTurn(row: repo.TurnRow): Turn {
     suggestions: row.suggestions,
     provider: row.provider as Turn['provider'],
     fallback: row.fallback,
-    safety: row.safetyCategory === null ? null : noticeOf(row.safetyCategory),
+    safety: row.safetyCategory === null ? null : noticeFor(row.safetyCategory as SafetyCategory),
     createdAt: row.createdAt.toISOString(),
   };
 }
+
+/** What phase 1 hands the model call: the pending row, the call, and its reservation. */
+type PendingTurn = { row: repo.TurnRow; envelope: AiEnvelope; reservation: Reservation };
 
 type Subject = { text: string; platform: Platform; draftId: string | null; segmentId: string | null };
 
@@ -51,7 +54,7 @@ async function subjectOf(tx: CoachDeps['db'], userId: string, body: CreateTurnBo
  * nothing) and answers 503.
  */
 export async function createTurn(deps: CoachDeps, user: AuthUser, body: CreateTurnBody, phases: GenerationPhases<Turn> = plainPhases(deps.db)): Promise<Turn> {
-  const opened = await phases.open(async ({ tx }) => {
+  const opened = await phases.open<PendingTurn>(async ({ tx }) => {
     const now = deps.clock.now();
     const subject = await subjectOf(tx, user.id, body);
     const envelope = turnEnvelope(user.id, deps.ai.status().model, subject.platform, subject.text);
