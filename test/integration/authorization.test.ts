@@ -323,6 +323,8 @@ describe('authorization matrix: Turn and Mirror routes × owner, stranger, anony
       .filter(([path]) => path.startsWith('/v1/coach/turns') || path.startsWith('/v1/coach/mirror'))
       .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
     expect(COACH_ROUTES.map((r) => `${r.method} ${r.path}`).sort()).toEqual(documented.sort());
+  });
+});
 
 type GoalWorld = { owner: Account; stranger: Account; goalId: string; actionId: string };
 type GoalRole = 'anonymous' | 'stranger' | 'owner';
