@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { AiOutcome, AiProvider } from '../../../contract/coach.js';
 import type { Db } from '../../db/client.js';
@@ -39,14 +38,11 @@ export async function settle(
     records.push({ reservationId: reservation.id, userId: reservation.userId, feature: reservation.feature, ...a, costMicros: micros });
   }
   const total = records.reduce((sum, r) => sum + r.costMicros, 0);
-  // Without waiting for the WAL flush (a few ms on most disks, the most of what a settlement costs): a
-  // settlement lost to a database crash leaves its reservation open, and the sweep settles it at its
-  // estimate, the upper bound, so a lost write never under-charges a budget. The admission, which a
-  // crash must not lose, commits durably (the caller's transaction).
-  await db.transaction(async (tx) => {
-    await tx.execute(sql`set local synchronous_commit = off`);
-    await settleReservation(tx, reservation, records, total, clock.now());
-  });
+  // The settlement commits without waiting for the WAL flush (a few ms on most disks, the most of what it
+  // costs): one lost to a database crash leaves its reservation open, and the sweep settles it at its
+  // estimate, the upper bound, so a lost write never under-charges a budget. The admission, which a crash
+  // must not lose, commits durably with the caller's transaction.
+  await settleReservation(db, reservation, records, total, clock.now());
   for (const r of records) {
     metrics.call(r.feature, r.provider, r.outcome, r.latencyMs / 1000, { input: r.inputTokens, output: r.outputTokens }, r.costMicros);
   }
