@@ -20,6 +20,8 @@ import { auditRoutes } from './features/audit/routes.js';
 import { authRoutes } from './features/auth/routes.js';
 import type { PasswordHasher } from './features/auth/passwords.js';
 import { AuthThrottle } from './features/auth/throttle.js';
+import { mirrorRoutes } from './features/coach/mirror-routes.js';
+import { turnRoutes } from './features/coach/turn-routes.js';
 import { draftRoutes } from './features/drafts/routes.js';
 import { transferRoutes } from './features/drafts/transfer-routes.js';
 import { eventRoutes } from './features/events/routes.js';
@@ -45,6 +47,7 @@ import type { Clock } from './platform/clock.js';
 import { apiNotFound, BadRequestError, errorHandlerPlugin, handleClientError, handleError, shuttingDownPlugin } from './platform/errors.js';
 import { documentProblems } from './platform/http.js';
 import { idempotencyPlugin } from './platform/idempotency.js';
+import { generationIdempotencyPlugin } from './platform/idempotency-generation.js';
 import { transformDocument, transformRouteSchema } from './platform/openapi.js';
 import { PRINCIPAL_CHANNEL, PrincipalCache } from './platform/principal-cache.js';
 import { RateLimiter, type LimitStore } from './platform/limits.js';
@@ -161,6 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', () => principalChannel.close());
   await app.register(authPlugin, { tokens, loadPrincipal: principals.loader });
   await app.register(idempotencyPlugin, { db: database.db, clock, crashAfterCommitKey: config.crashAfterCommitKey });
+  await app.register(generationIdempotencyPlugin, { db: database.db, clock });
 
   const tasks = new BackgroundTasks(app.log);
   app.decorate('backgroundTasks', tasks);
@@ -222,6 +226,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sharingRoutes, { deps: sharingDeps });
   await app.register(personalShareRoutes, { deps: { ...sharingDeps, webIndex } });
   await app.register(analyticsRoutes, { deps: { database, clock, enforce } });
+  const coachDeps = { db: database.db, clock, ai, enforce };
+  await app.register(turnRoutes, { deps: coachDeps });
+  await app.register(mirrorRoutes, { deps: coachDeps });
   await app.register(lensRoutes, { deps: { db: database.db, clock, enforce } });
   await app.register(adminUserRoutes, { deps: { db: database.db, clock } });
   await app.register(auditRoutes, { deps: { db: database.db } });

@@ -189,6 +189,7 @@ describe('Idempotency-Key on every authenticated mutation', () => {
     const gl = `/v1/coach/goals/${goal.id}`;
     // One request per route (path template → request); refusals count, since they are answers too.
     const segment = draft.segments[0]!.id;
+    const mirror = (await call(t.app, 'POST', '/v1/coach/mirror/sessions', { token: owner.accessToken, body: {} })).json().id as string;
     const requests: Record<string, { url: string; body?: unknown; headers?: Record<string, string> }> = {
       'POST /v1/drafts': { url: '/v1/drafts', body: { title: 'Keyed', platform: 'x' } },
       'POST /v1/drafts/import': { url: '/v1/drafts/import', body: { title: 'Imported', platform: 'x', text: 'one\n\ntwo' } },
@@ -219,6 +220,10 @@ describe('Idempotency-Key on every authenticated mutation', () => {
       'PUT /v1/admin/plans/{id}/enforcement': { url: '/v1/admin/plans/team/enforcement', body: { enabled: true } },
       'PUT /v1/admin/users/{id}/role': { url: `/v1/admin/users/${target.user.id}/role`, body: { role: 'admin' } },
       'POST /v1/admin/users/{id}/sessions/revoke': { url: `/v1/admin/users/${target.user.id}/sessions/revoke` },
+      'POST /v1/coach/turns': { url: '/v1/coach/turns', body: { text: 'A keyed thought' } },
+      'POST /v1/coach/mirror/sessions': { url: '/v1/coach/mirror/sessions', body: { title: 'Keyed' } },
+      'POST /v1/coach/mirror/sessions/{id}/messages': { url: `/v1/coach/mirror/sessions/${mirror}/messages`, body: { content: 'A keyed message' } },
+      'DELETE /v1/coach/mirror/sessions/{id}': { url: `/v1/coach/mirror/sessions/${other}` },
       'POST /v1/coach/goals': { url: '/v1/coach/goals', body: { title: 'Keyed goal', why: 'I feel worthless' } },
       'PATCH /v1/coach/goals/{id}': { url: gl, body: { status: 'completed' } },
       'POST /v1/coach/goals/{id}/actions': { url: `${gl}/actions`, body: { title: 'Keyed action' } },
