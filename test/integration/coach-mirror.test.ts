@@ -177,4 +177,16 @@ describe('Mirror messages', () => {
     expect(parseEvents(replay.body).map((e) => e.event).at(-1)).toBe('done');
     expect(await messagesOf(ann, session.id)).toHaveLength(4);
   });
+
+  it('takes a key used for a stream, asked again as JSON (or the other way round), as another request: 422', async () => {
+    const ann = await registerUser(t.app);
+    const session = await startSession(ann);
+    const streamed = await sendStreamed(ann, session.id, 'Asked as a stream', { headers: { 'idempotency-key': 'form-1' } });
+    expect(parseEvents(await streamed.text()).at(-1)?.event).toBe('done');
+    expectProblem(await send(ann, session.id, 'Asked as a stream', { 'idempotency-key': 'form-1' }), 422, 'idempotency_key_reused');
+
+    expect((await send(ann, session.id, 'Asked as JSON', { 'idempotency-key': 'form-2' })).statusCode).toBe(201);
+    expectProblem(await send(ann, session.id, 'Asked as JSON', { 'idempotency-key': 'form-2', accept: 'text/event-stream' }), 422, 'idempotency_key_reused');
+    expect(await messagesOf(ann, session.id)).toHaveLength(4);
+  });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import type { MirrorMessage, MirrorSession, Turn } from '../../src/contract/coach.js';
 import type { MyEntitlements } from '../../src/contract/plans.js';
 import { aiUsage, coachTurns, mirrorMessages } from '../../src/server/db/schema/index.js';
-import { TEST_AI_CONFIG } from '../helpers/ai.js';
+import { restoreBudgets, setBudget, TEST_AI_CONFIG } from '../helpers/ai.js';
 import { call, expectProblem, registerUser, type Account } from '../helpers/api.js';
 import { useTestApp } from '../helpers/app.js';
 import { FakeOpenAi } from '../helpers/fake-openai.js';
@@ -50,6 +50,24 @@ describe('Turn on a provider', () => {
     });
     const replay = await send();
     expect(replay.body).toBe(first.body);
+    expect(fake.received).toHaveLength(1);
+  });
+
+  it('does not keep a 429 ai_budget_exhausted under the key: the same request once the budget allows it is answered', async () => {
+    const ann = await registerUser(t.app);
+    const send = () => call(t.app, 'POST', '/v1/coach/turns', { token: ann.accessToken, body: { text: 'a rough thought' }, headers: { 'idempotency-key': 'later' } });
+    await setBudget(t.database.db, 'turn', 'user', 0);
+    try {
+      const refused = await send();
+      expectProblem(refused, 429, 'ai_budget_exhausted');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await restoreBudgets(t.database.db);
+    }
+    fake.then({ text: 'A calm rewrite.' });
+    const answered = await send();
+    expect(answered.statusCode, answered.body).toBe(201);
+    expect(answered.headers['idempotent-replayed']).toBeUndefined();
     expect(fake.received).toHaveLength(1);
   });
 
@@ -111,7 +129,7 @@ describe('Mirror on a provider', () => {
       if (seen.filter((e) => e === 'delta').length === 2) break;
     }
     expect(seen).toEqual(['message', 'delta', 'delta']);
-    const again = await call(t.app, 'POST', `/v1/coach/mirror/sessions/${session.id}/messages`, { token: ann.accessToken, body: { content: 'hello' }, headers });
+    const again = await call(t.app, 'POST', `/v1/coach/mirror/sessions/${session.id}/messages`, { token: ann.accessToken, body: { content: 'hello' }, headers: { ...headers, accept: 'text/event-stream' } });
     expectProblem(again, 409, 'idempotency_in_progress');
     leave.abort();
 

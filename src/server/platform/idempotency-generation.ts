@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
@@ -163,8 +163,10 @@ export const generationIdempotencyPlugin = fp(async function generationIdempoten
       if (streamed) return streamed.send(result);
       return stored ? sendStored(this, stored) : sendAnswer(this, answerFor(answer as AnswerOf<R>, result));
     };
-    const claim = claimOf(this.request);
-    if (!claim) return deliver(await run(plainPhases(opts.db)), null);
+    const asked = claimOf(this.request);
+    if (!asked) return deliver(await run(plainPhases(opts.db)), null);
+    // A stream and a JSON answer are different answers: the form asked for is part of the request.
+    const claim = streamed ? { ...asked, hash: createHash('sha256').update(`${asked.hash}\nanswered as: text/event-stream`).digest('hex') } : asked;
     const found = await findAnswer(opts.db, claim, opts.clock.now());
     if (found) return replay(this, claim, found);
     const record = (result: R): StoredAnswer =>

@@ -237,7 +237,7 @@ export async function sweepExpiredAnswers(db: Db, now: Date): Promise<void> {
 
 /**
  * Idempotency-Key for every authenticated mutation (routes answer through `reply.commit`): the first
- * response (any status below 500) is kept per user for 24 h and replayed for the same key and body; a
+ * response (any status below 500 but 429) is kept per user for 24 h and replayed for the same key and body; a
  * different body is 422, a repeat while the first holds the key 409. Anonymous requests (register, login,
  * refresh) are not stored: their responses hold fresh secrets that must not be kept.
  */
@@ -274,7 +274,8 @@ export const idempotencyPlugin = fp(async function idempotency(app: FastifyInsta
     if (!claim) return payload;
     request.idempotencyPending = null;
     const storable = payload === undefined || payload === null || typeof payload === 'string';
-    if (reply.statusCode >= 500 || !storable) return payload;
+    // A 5xx or a 429 says "not now", not what the request gets: the same request later is answered anew.
+    if (reply.statusCode >= 500 || reply.statusCode === 429 || !storable) return payload;
     const type = reply.getHeader('content-type');
     const body = (payload as string | null | undefined) ?? '';
     await storeAnswer(opts, claim, { status: reply.statusCode, body, type: typeof type === 'string' ? type : null, headers: null });
