@@ -42,6 +42,7 @@ export function Layout() {
             <nav className="nav" aria-label="Main">
               <NavLink to="/drafts">Drafts</NavLink>
               <NavLink to="/today">Today</NavLink>
+              <NavLink to="/coach">Coach</NavLink>
               <NavLink to="/insights">Insights</NavLink>
               <NavLink to={`/u/${state.user.id}`}>Profile</NavLink>
               <NavLink to="/account">Account</NavLink>
