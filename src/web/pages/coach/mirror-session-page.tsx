@@ -84,9 +84,9 @@ export function MirrorSessionPage() {
         () => gone.current,
       );
       if (reply) add(reply);
-    } catch (failure) {
+    } catch (problem) {
       if (gone.current) return;
-      setError(failure);
+      setError(problem);
       // Refused before the message was kept: it goes back into the composer, nothing lost.
       if (!stored) setDraft((now) => (now === '' ? content : now));
     } finally {
