@@ -13,6 +13,7 @@ import type { Database } from './db/client.js';
 import { listen } from './db/notifications.js';
 import { findPrincipal } from './features/auth/repo.js';
 import { adminUserRoutes } from './features/admin/users-routes.js';
+import { createAiGateway } from './features/ai/gateway.js';
 import { analyticsRoutes } from './features/analytics/routes.js';
 import { recentAuditFor } from './features/audit/repo.js';
 import { auditRoutes } from './features/audit/routes.js';
@@ -43,6 +44,7 @@ import type { Clock } from './platform/clock.js';
 import { apiNotFound, BadRequestError, errorHandlerPlugin, handleClientError, handleError, shuttingDownPlugin } from './platform/errors.js';
 import { documentProblems } from './platform/http.js';
 import { idempotencyPlugin } from './platform/idempotency.js';
+import { generationIdempotencyPlugin } from './platform/idempotency-generation.js';
 import { transformDocument, transformRouteSchema } from './platform/openapi.js';
 import { PRINCIPAL_CHANNEL, PrincipalCache } from './platform/principal-cache.js';
 import { RateLimiter, type LimitStore } from './platform/limits.js';
@@ -159,6 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', () => principalChannel.close());
   await app.register(authPlugin, { tokens, loadPrincipal: principals.loader });
   await app.register(idempotencyPlugin, { db: database.db, clock, crashAfterCommitKey: config.crashAfterCommitKey });
+  await app.register(generationIdempotencyPlugin, { db: database.db, clock });
 
   const tasks = new BackgroundTasks(app.log);
   app.decorate('backgroundTasks', tasks);
@@ -171,8 +174,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   if (config.nodeEnv !== 'production' && !config.smtpUrl) await app.register(devMailboxRoutes, { db: database.db });
 
+  // The only way to a model: features get it as `deps.ai`. Closing the app stops its sweep.
+  const ai = createAiGateway({ db: database.db, clock, config: config.ai, registry: metrics.registry, logger: deps.logger });
+  app.addHook('onClose', () => ai.close());
+
   await app.register(healthRoutes, {
-    deps: { database, redis: deps.redis, isListening: () => principalChannel.listening },
+    deps: { database, redis: deps.redis, isListening: () => principalChannel.listening, ai },
   });
   await app.register(authRoutes, {
     cookieSecure: config.cookieSecure,

@@ -88,7 +88,30 @@ const EnvSchema = z.object({
   LIVE_MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(20),
   LIVE_MAX_SOCKETS_PER_IP: z.coerce.number().int().min(1).default(100),
   TEST_CRASH_AFTER_COMMIT: z.string().min(1).optional(),
+  AI_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  AI_API_KEY: z.string().min(1).optional(),
+  AI_MODEL: z.string().min(1).max(200).default('gpt-4o-mini'),
+  AI_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
+  AI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  AI_BREAKER_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
+  AI_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
 });
+
+/** The AI gateway's provider and resilience settings (features/ai). */
+export type AiConfig = {
+  /** An OpenAI-compatible server (e.g. https://api.openai.com/v1); unset: the offline provider answers. */
+  baseUrl: string | undefined;
+  /** Sent to that server only; never logged (see REDACTED_KEYS) nor answered. */
+  apiKey: string | undefined;
+  model: string;
+  timeoutMs: number;
+  /** Retries after the first attempt, for retryable failures only. */
+  maxRetries: number;
+  /** Consecutive failures that open the breaker. */
+  breakerThreshold: number;
+  /** How long the breaker stays open before it lets one call try (half-open). */
+  breakerHalfOpenMs: number;
+};
 
 export type Config = {
   nodeEnv: 'development' | 'production' | 'test';
@@ -119,6 +142,7 @@ export type Config = {
   liveMaxSocketsPerIp: number;
   /** Test only (NODE_ENV=test): the Idempotency-Key after whose commit the process kills itself. */
   crashAfterCommitKey: string | undefined;
+  ai: AiConfig;
 };
 
 export class ConfigError extends Error {
@@ -184,5 +208,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     liveMaxSocketsPerUser: e.LIVE_MAX_SOCKETS_PER_USER,
     liveMaxSocketsPerIp: e.LIVE_MAX_SOCKETS_PER_IP,
     crashAfterCommitKey: e.NODE_ENV === 'test' ? e.TEST_CRASH_AFTER_COMMIT : undefined,
+    ai: {
+      baseUrl: e.AI_BASE_URL,
+      apiKey: e.AI_API_KEY,
+      model: e.AI_MODEL,
+      timeoutMs: e.AI_TIMEOUT_MS,
+      maxRetries: e.AI_MAX_RETRIES,
+      breakerThreshold: e.AI_BREAKER_THRESHOLD,
+      breakerHalfOpenMs: e.AI_BREAKER_HALF_OPEN_MS,
+    },
   };
 }

@@ -16,10 +16,21 @@ const SWEEP_BATCH = 1000;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /** A request's use of a key: whose key, which key, and a hash of what was asked with it. */
-type Claim = { userId: string; key: string; hash: string };
+export type Claim = { userId: string; key: string; hash: string };
+
+/**
+ * The status of a key's row while a generation holds it between its two transactions (no answer yet; see
+ * idempotency-generation.ts). Never sent: a repeat meanwhile is 409 (or 422 with another body).
+ */
+export const PENDING_STATUS = 102;
+/**
+ * How long a pending key is held for its generation. Past it the process that took it is taken as dead and
+ * the key as free: far longer than any model call may last (their timeouts are below a minute).
+ */
+export const GENERATION_LEASE_MS = 10 * 60 * 1000;
 
 /** A response as sent, byte for byte, with the headers its route chose (an ETag). */
-type StoredAnswer = { status: number; body: string; type: string | null; headers: Record<string, string> | null };
+export type StoredAnswer = { status: number; body: string; type: string | null; headers: Record<string, string> | null };
 
 /** The status, body and headers a route answers. */
 type Answer = { status: number; body: unknown; headers?: Record<string, string> };
@@ -42,7 +53,7 @@ declare module 'fastify' {
   }
 }
 
-function claimOf(request: FastifyRequest): Claim | null {
+export function claimOf(request: FastifyRequest): Claim | null {
   const header = request.headers['idempotency-key'];
   if (header === undefined || !request.user) return null;
   const key = Array.isArray(header) ? header[0] : header;
@@ -57,31 +68,39 @@ function claimOf(request: FastifyRequest): Claim | null {
   return { userId: request.user.id, key, hash: hash.digest('hex') };
 }
 
-const keyReused = () => new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request.');
-const keyInProgress = () => new ConflictError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.');
+export const keyReused = () => new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request.');
+export const keyInProgress = () => new ConflictError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.');
 
 /**
  * Takes the key for the rest of the transaction, or answers false when another transaction has it. The
  * lock goes with the commit, the rollback, or the connection of a process that died.
  */
-async function holdKey(tx: Db, claim: Claim): Promise<boolean> {
+export async function holdKey(tx: Db, claim: Claim): Promise<boolean> {
   const result = await tx.execute(sql`select pg_try_advisory_xact_lock(hashtextextended(${`${claim.userId}:${claim.key}`}, 0)) as held`);
   return (result as unknown as { rows: Array<{ held: boolean }> }).rows[0]?.held === true;
 }
 
-type AnswerRow = typeof idempotencyKeys.$inferSelect;
+export type AnswerRow = typeof idempotencyKeys.$inferSelect;
 
-/** The stored answer for this key, unless it is past retention. */
-async function findAnswer(db: Db, claim: Claim, now: Date): Promise<AnswerRow | undefined> {
+/** Whether a key's row is a generation's hold rather than an answer. */
+export const isPending = (row: AnswerRow) => row.responseStatus === PENDING_STATUS;
+
+/** The stored answer (or live generation hold) for this key, unless it is past retention (or its lease). */
+export async function findAnswer(db: Db, claim: Claim, now: Date): Promise<AnswerRow | undefined> {
   const [row] = await db
     .select()
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.userId, claim.userId), eq(idempotencyKeys.key, claim.key)));
-  return row && row.createdAt.getTime() > now.getTime() - IDEMPOTENCY_RETENTION_MS ? row : undefined;
+  if (!row) return undefined;
+  const keptFor = isPending(row) ? GENERATION_LEASE_MS : IDEMPOTENCY_RETENTION_MS;
+  return row.createdAt.getTime() > now.getTime() - keptFor ? row : undefined;
 }
 
-/** Stores the answer; an expired answer of the same key (not swept yet) gives way. Call with the key held. */
-async function insertAnswer(tx: Db, claim: Claim, answer: StoredAnswer, now: Date): Promise<void> {
+/**
+ * Stores the answer (or a generation's hold); an expired answer or hold of the same key (not swept yet)
+ * gives way. Call with the key held.
+ */
+export async function insertAnswer(tx: Db, claim: Claim, answer: StoredAnswer, now: Date): Promise<void> {
   const row = {
     userId: claim.userId,
     key: claim.key,
@@ -99,44 +118,46 @@ async function insertAnswer(tx: Db, claim: Claim, answer: StoredAnswer, now: Dat
 }
 
 /** Another request with this key committed between our look-up and our transaction. */
-class AnsweredMeanwhile extends Error {
+export class AnsweredMeanwhile extends Error {
   constructor(readonly row: AnswerRow) {
     super('answered meanwhile');
   }
 }
 
-function sendStored(reply: FastifyReply, answer: StoredAnswer): FastifyReply {
+export function sendStored(reply: FastifyReply, answer: StoredAnswer): FastifyReply {
   reply.code(answer.status).headers(answer.headers ?? {});
   if (answer.type) reply.type(answer.type);
   return reply.send(answer.body.length > 0 ? answer.body : null);
 }
 
-function replay(reply: FastifyReply, claim: Claim, row: AnswerRow): FastifyReply {
+/** Answers a repeat: the stored answer, 422 for another body, 409 while a generation holds the key. */
+export function replay(reply: FastifyReply, claim: Claim, row: AnswerRow): FastifyReply {
   if (row.requestHash !== claim.hash) throw keyReused();
+  if (isPending(row)) throw keyInProgress();
   reply.header('idempotent-replayed', 'true');
   return sendStored(reply, { status: row.responseStatus, body: row.responseBody, type: row.responseType, headers: row.responseHeaders });
 }
 
-function answerFor<T>(answer: AnswerOf<T>, result: T): Answer {
+export function answerFor<T>(answer: AnswerOf<T>, result: T): Answer {
   return typeof answer === 'number' ? { status: answer, body: result } : answer(result);
 }
 
 /** The response exactly as it will be sent: the route's serializer for that status, no body for 204. */
-function serialize(reply: FastifyReply, { status, body, headers }: Answer): StoredAnswer {
+export function serialize(reply: FastifyReply, { status, body, headers }: Answer): StoredAnswer {
   reply.code(status);
   if (status === 204) return { status, body: '', type: null, headers: headers ?? null };
   return { status, body: String(reply.serialize(body)), type: 'application/json; charset=utf-8', headers: headers ?? null };
 }
 
 /** Sends an answer no key stores. */
-function sendAnswer(reply: FastifyReply, { status, body, headers }: Answer): FastifyReply {
+export function sendAnswer(reply: FastifyReply, { status, body, headers }: Answer): FastifyReply {
   return reply
     .code(status)
     .headers(headers ?? {})
     .send(status === 204 ? null : body);
 }
 
-type Options = {
+export type Options = {
   db: Db;
   clock: Clock;
   /** Test only: the key after whose commit the process kills itself, as a crash between commit and answer. */
@@ -180,7 +201,7 @@ function keyedRunner<T>(opts: Options, claim: Claim, reply: FastifyReply, answer
  * Stores an answer that no change carried (a refusal, or a service that wrote nothing), unless another
  * request holds or has answered the key: then that one's answer is the one kept.
  */
-async function storeAnswer(opts: Options, claim: Claim, answer: StoredAnswer): Promise<void> {
+export async function storeAnswer(opts: Options, claim: Claim, answer: StoredAnswer): Promise<void> {
   await opts.db.transaction(async (tx) => {
     if (!(await holdKey(tx, claim))) return;
     const now = opts.clock.now();

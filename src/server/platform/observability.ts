@@ -31,6 +31,11 @@ const REDACTED_KEYS = [
   'tokenHash',
   'email',
   'secret',
+  // The AI provider's key (config.ai.apiKey), wherever a log line might carry it.
+  'apiKey',
+  '*.apiKey',
+  '*.*.apiKey',
+  'AI_API_KEY',
 ];
 
 declare module 'fastify' {

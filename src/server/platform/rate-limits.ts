@@ -16,7 +16,7 @@ const DAY = 24 * HOUR;
  * The route groups. Every route belongs to exactly one (`routeGroupOf`): its requests count against that
  * group's limits, and a signed-in user's against their usage counter of it.
  */
-export const RATE_LIMIT_GROUPS = ['auth', 'reads', 'writes', 'public', 'live', 'webhooks', 'ops'] as const;
+export const RATE_LIMIT_GROUPS = ['auth', 'reads', 'writes', 'public', 'live', 'webhooks', 'ops', 'coach'] as const;
 export type RateLimitGroup = (typeof RATE_LIMIT_GROUPS)[number];
 
 /** One limit of a group: at most `max` requests per fixed window of `windowMs`, for each user or each address. */
@@ -45,6 +45,8 @@ export const RATE_LIMITS: RateLimitSettings = {
   webhooks: [{ per: 'ip', max: 600, windowMs: MINUTE }],
   /** Health, readiness, metrics and the API document: probes from a few addresses, times every instance. */
   ops: [{ per: 'ip', max: 1200, windowMs: MINUTE }],
+  /** Requests that make a model call (a Turn, a Mirror message): each is seconds of a person reading. */
+  coach: [{ per: 'user', max: 20, windowMs: MINUTE }],
 };
 
 /**

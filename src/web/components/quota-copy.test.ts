@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ENTITLEMENT_KEYS, type Plan } from '../../contract/plans.js';
+import { COMPARING_OR_SHAMING_WORDS, deniedWordsIn, LIMIT_BLAMING_WORDS } from '../../contract/supportive-copy.js';
 import { quotaWords } from './quota-copy.js';
 
-// The analytics copy's deny-list (src/server/features/analytics/copy.test.ts), plus words that make a limit
-// sound like the reader's fault: matched as whole words, any case.
-const DENIED = [
-  'behind', 'only', 'worst', 'worse', 'fail', 'failed', 'failure', 'lazy', 'lower', 'bottom', 'lose', 'loser', 'slow', 'weak',
-  'should have', 'rank', 'beat', 'compare', 'comparison', 'than', 'fall short', 'not enough', 'better', 'best', 'least',
-  'exceeded', 'violation', 'blocked', 'denied', 'too many', 'sorry', 'unfortunately',
-];
-const denied = new RegExp(`(^|[^\\p{L}'’])(${DENIED.map((w) => w.replace(/ /g, '\\s+')).join('|')})(?=$|[^\\p{L}])`, 'iu');
+/** The shared deny-list, plus words that make a limit sound like the reader's fault. */
+const DENIED = [...COMPARING_OR_SHAMING_WORDS, ...LIMIT_BLAMING_WORDS];
 
 const plan = (id: Plan['id'], name: string, drafts: number | null): Plan => ({
   id,
@@ -61,7 +56,7 @@ describe('the words of a plan limit', () => {
             for (const planId of ['free', 'creator', 'team'] as const) {
               const words = quotaWords({ entitlement, limit, used, plan: planId }, whose, plans);
               for (const text of [words.summary, words.lead, ...words.remedies.map((r) => r.text)]) {
-                expect(text, `${entitlement} ${whose} ${limit}/${used}`).not.toMatch(denied);
+                expect(deniedWordsIn(text, DENIED), `${entitlement} ${whose} ${limit}/${used}`).toEqual([]);
                 expect(text).not.toMatch(/undefined|null|NaN/);
               }
             }

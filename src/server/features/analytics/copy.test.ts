@@ -1,52 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { deniedWordsIn } from '../../../contract/supportive-copy.js';
 import * as copy from './copy.js';
-
-// Words and phrases that compare a reader with others or shame them; matched as whole words, any case,
-// with their common endings.
-const DENIED = [
-  'behind',
-  'only',
-  'worst',
-  'worse',
-  'fail',
-  'failed',
-  'failing',
-  'failure',
-  'lazy',
-  'lowest',
-  'lower',
-  'bottom',
-  'lose',
-  'losing',
-  'loser',
-  'losers',
-  'slow',
-  'slower',
-  'slowest',
-  'weak',
-  'weaker',
-  'weakest',
-  'should have',
-  "should've",
-  'rank',
-  'ranked',
-  'ranking',
-  'beat',
-  'beaten',
-  'compare',
-  'compared',
-  'comparison',
-  'than',
-  'last place',
-  'fall short',
-  'falling short',
-  'disappointing',
-  'not enough',
-  'better',
-  'best',
-  'least',
-];
-const pattern = new RegExp(`(^|[^\\p{L}'’])(${DENIED.map((w) => w.replace(/ /g, '\\s+')).join('|')})(?=$|[^\\p{L}])`, 'iu');
 
 type Copy = Record<string, unknown>;
 type Samples = Record<string, unknown[][]>;
@@ -84,14 +38,8 @@ describe('copy', () => {
     for (const { where, text } of checked) {
       expect(typeof text, where).toBe('string');
       expect((text as string).trim().length, where).toBeGreaterThan(0);
-      expect(text as string, where).not.toMatch(pattern);
+      expect(deniedWordsIn(text as string), where).toEqual([]);
     }
   });
 
-  it('catches a denied word in any case, spacing or ending, and leaves words that merely contain one', () => {
-    for (const bad of ['You are behind.', 'ONLY three', 'Ranked #4', 'better than most', 'you should  have written', 'Slow week', 'a ranking-free board']) {
-      expect(bad).toMatch(pattern);
-    }
-    for (const fine of ['Thank you', 'a beautiful thread', 'lonely no more', 'frankly, lovely']) expect(fine).not.toMatch(pattern);
-  });
 });

@@ -3,7 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { AiProviderSchema, BREAKER_STATES } from '../../../contract/coach.js';
 import type { Database } from '../../db/client.js';
+import type { AiGateway } from '../ai/gateway-types.js';
 import { AppError, DATABASE_RETRY_AFTER_SECONDS } from '../../platform/errors.js';
 import { problemResponses } from '../../platform/http.js';
 
@@ -14,6 +16,8 @@ export type HealthDeps = {
   redis: Redis | null;
   /** Whether change notifications reach this instance; without them it serves, but uncached. */
   isListening: () => boolean;
+  /** The AI gateway: its provider and breaker are shown, never a reason to be unready (the fallback answers). */
+  ai: Pick<AiGateway, 'status'>;
 };
 
 async function answers(probe: () => Promise<unknown>): Promise<'ok' | 'down'> {
@@ -47,13 +51,15 @@ export async function healthRoutes(app: FastifyInstance, opts: { deps: HealthDep
         tags,
         description:
           'Ready (200) while the database and Redis answer; `degraded` while change notifications are down. ' +
-          'Otherwise 503 with `checks` saying what is down.',
+          'Otherwise 503 with `checks` saying what is down. `ai` shows the AI provider and its breaker; an open ' +
+          'breaker does not make the instance unready (the offline provider answers meanwhile).',
         response: {
           200: z.object({
             status: z.enum(['ready', 'degraded']),
             database: z.string(),
             redis: z.string(),
             notifications: z.enum(['listening', 'down']),
+            ai: z.object({ provider: AiProviderSchema, model: z.string(), breaker: z.enum(BREAKER_STATES) }),
           }),
           ...problemResponses(503),
         },
@@ -83,6 +89,7 @@ export async function healthRoutes(app: FastifyInstance, opts: { deps: HealthDep
         database: database.kind,
         redis: redisCheck,
         notifications,
+        ai: opts.deps.ai.status(),
       };
     },
   );

@@ -1,0 +1,17 @@
+import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js';
+
+/** Someone else's turn answers like a missing one, so ids do not leak. */
+export const turnNotFound = () => new NotFoundError('turn_not_found', 'No such turn.');
+/** Someone else's session answers like a missing one, so ids do not leak. */
+export const sessionNotFound = () => new NotFoundError('mirror_session_not_found', 'No such Mirror session.');
+export const sessionFull = (max: number) =>
+  new ConflictError('mirror_session_full', `This session holds its ${max} messages; start a new session to keep reflecting.`);
+
+/** How long a client is told to wait after a generation failed. */
+export const COACH_RETRY_AFTER_SECONDS = 30;
+
+/** A model call failed (and so did the offline fallback): nothing was counted; try again shortly. */
+export const coachUnavailable = () =>
+  new AppError(503, 'coach_unavailable', 'The coach could not answer just now. Nothing was counted; try again in a little while.', {
+    headers: { 'retry-after': String(COACH_RETRY_AFTER_SECONDS) },
+  });

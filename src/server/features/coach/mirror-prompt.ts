@@ -1,0 +1,47 @@
+import type { AiEnvelope, AiMessage } from '../ai/gateway-types.js';
+
+/** A Mirror reply: reflective and unhurried, a few short paragraphs at most. */
+const MIRROR_CALL = { temperature: 0.7, maxTokens: 600, timeoutMs: 30_000 } as const;
+/** How many earlier messages of the session a reply sees. */
+export const MIRROR_CONTEXT_MESSAGES = 20;
+/** How much of the session's draft a reply sees, in characters: its opening posts, then a note that it goes on. */
+export const MIRROR_DRAFT_CHARS = 6000;
+
+const SYSTEM_PROMPT = [
+  'You are Mirror, a reflective writing coach. Help the writer notice what they mean, what they feel about their writing, and what they might try next.',
+  'Ask at most one gentle question at a time, reflect their own words back, and keep answers short.',
+  'Be warm and encouraging. Never judge, never compare them with anyone, never rank their writing.',
+].join('\n');
+
+/** The session's draft as context: its title and posts, cut at MIRROR_DRAFT_CHARS with a note saying so. */
+export function draftContext(draft: { title: string; posts: string[] }): string {
+  const header = `The writer's draft, "${draft.title}", post by post:`;
+  let text = '';
+  for (const [i, post] of draft.posts.entries()) {
+    const next = `\n\n[${i + 1}] ${post}`;
+    if (text.length + next.length > MIRROR_DRAFT_CHARS) {
+      const room = MIRROR_DRAFT_CHARS - text.length;
+      // Cut on a code point boundary: a lone surrogate half would be a broken character in the prompt.
+      text += [...next].slice(0, Math.max(0, room)).join('');
+      return `${header}${text}\n\n(The draft goes on: ${draft.posts.length - i - 1} more posts not shown.)`;
+    }
+    text += next;
+  }
+  return `${header}${text}`;
+}
+
+/**
+ * The envelope of a Mirror reply: the system prompt, the draft (while the writer can still see it), the
+ * session's recent messages, then the new message last, where the safety precheck reads it.
+ */
+export function mirrorEnvelope(
+  userId: string,
+  model: string,
+  input: { draft: { title: string; posts: string[] } | null; history: Array<{ role: string; content: string }>; content: string },
+): AiEnvelope {
+  const messages: AiMessage[] = [{ role: 'system', content: SYSTEM_PROMPT }];
+  if (input.draft) messages.push({ role: 'system', content: draftContext(input.draft) });
+  for (const message of input.history) messages.push({ role: message.role === 'coach' ? 'assistant' : 'user', content: message.content });
+  messages.push({ role: 'user', content: input.content });
+  return { feature: 'mirror', model, ...MIRROR_CALL, userId, messages };
+}

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import type { Turn } from '../../src/contract/coach.js';
+import type { DraftEvent } from '../../src/contract/events.js';
+import { measurePost } from '../../src/contract/platform-text.js';
+import { coachTurns, entitlementOverrides, safetyEvents } from '../../src/server/db/schema/index.js';
+import { encodeCursor } from '../../src/server/platform/cursor.js';
+import { addCollaborator, call, createDraft, expectProblem, passRing, registerUser, type Account } from '../helpers/api.js';
+import { useTestApp } from '../helpers/app.js';
+
+const t = useTestApp();
+
+const turn = (who: Account, body: unknown, headers: Record<string, string> = {}) =>
+  call(t.app, 'POST', '/v1/coach/turns', { token: who.accessToken, body, headers });
+
+/** Sets the user's allowance of an entitlement, as an admin's override does. */
+async function allow(who: Account, key: string, value: number): Promise<void> {
+  await t.database.db
+    .insert(entitlementOverrides)
+    .values({ id: randomUUID(), userId: who.user.id, key, value, expiresAt: null, createdAt: t.clock.now(), createdBy: who.user.id });
+}
+
+describe('Turn', () => {
+  it('answers up to three rewrites of a thought, each within the platform limit, and keeps them in my history', async () => {
+    const ann = await registerUser(t.app);
+    const res = await turn(ann, { text: 'I finally shipped the thing I was scared to share, and it felt good.', platform: 'bluesky' });
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json() as Turn;
+    expect(body).toMatchObject({ platform: 'bluesky', limit: 300, source: null, provider: 'local', fallback: false, safety: null });
+    expect(body.suggestions.length).toBeGreaterThanOrEqual(1);
+    expect(body.suggestions.length).toBeLessThanOrEqual(3);
+    for (const s of body.suggestions) {
+      expect(s.length).toBe(measurePost('bluesky', s.text).length);
+      expect(s.length).toBeLessThanOrEqual(300);
+    }
+    expect((await call(t.app, 'GET', `/v1/coach/turns/${body.id}`, { token: ann.accessToken })).json()).toEqual(body);
+    const list = await call(t.app, 'GET', '/v1/coach/turns', { token: ann.accessToken });
+    expect(list.json()).toEqual({ items: [body], nextCursor: null });
+  });
+
+  it('fits every rewrite of a long text to the platform, with the default platform x', async () => {
+    const ann = await registerUser(t.app);
+    const long = Array.from({ length: 120 }, (_, i) => `step ${i} of a long road`).join(', ');
+    const body = (await turn(ann, { text: long.slice(0, 4900) })).json() as Turn;
+    expect(body.platform).toBe('x');
+    for (const s of body.suggestions) expect(measurePost('x', s.text).over).toBe(false);
+  });
+
+  it('reframes a post of a draft I am on, for the draft\'s platform; a stranger gets 404 and a deleted post segment_not_found', async () => {
+    const owner = await registerUser(t.app);
+    const sam = await registerUser(t.app);
+    const stranger = await registerUser(t.app);
+    const draft = await createDraft(t.app, owner, { platform: 'threads', initialSegment: 'Our first post together' });
+    await addCollaborator(t.app, owner, draft.id, sam);
+    const segmentId = draft.segments[0]!.id;
+    const res = await turn(sam, { draftId: draft.id, segmentId });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ text: 'Our first post together', platform: 'threads', limit: 500, source: { draftId: draft.id, segmentId } });
+    expectProblem(await turn(stranger, { draftId: draft.id, segmentId }), 404, 'draft_not_found');
+    expectProblem(await turn(sam, { draftId: randomUUID(), segmentId }), 404, 'draft_not_found');
+    const removed = await call(t.app, 'DELETE', `/v1/drafts/${draft.id}/segments/${segmentId}`, { token: owner.accessToken, headers: { 'if-match': '"1"' } });
+    expect(removed.statusCode, removed.body).toBe(204);
+    expectProblem(await turn(sam, { draftId: draft.id, segmentId }), 404, 'segment_not_found');
+  });
+
+  it('answers the safety notice instead of rewrites: the text not kept, no turn used, a safety event written', async () => {
+    const ann = await registerUser(t.app);
+    await allow(ann, 'coach.turns_per_day', 0);
+    const res = await turn(ann, { text: 'honestly I want to die' });
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json() as Turn;
+    expect(body).toMatchObject({ text: '', suggestions: [], provider: null, safety: { category: 'crisis' } });
+    expect(body.safety!.resources.length).toBeGreaterThan(0);
+    expect((await call(t.app, 'GET', `/v1/coach/turns/${body.id}`, { token: ann.accessToken })).json()).toEqual(body);
+    const [row] = await t.database.db.select().from(coachTurns).where(eq(coachTurns.id, body.id));
+    expect(row).toMatchObject({ status: 'safety', text: '' });
+    expect(await t.database.db.select().from(safetyEvents).where(eq(safetyEvents.userId, ann.user.id))).toHaveLength(1);
+    expect(t.logs.lines.join('\n')).not.toContain('want to die');
+  });
+
+  it('refuses past coach.turns_per_day with 403 quota_exceeded and writes nothing', async () => {
+    const ann = await registerUser(t.app);
+    await allow(ann, 'coach.turns_per_day', 0);
+    expectProblem(await turn(ann, { text: 'A calm thought about my week.' }), 403, 'quota_exceeded');
+    expect(await t.database.db.select().from(coachTurns).where(eq(coachTurns.userId, ann.user.id))).toEqual([]);
+  });
+
+  it('lists my turns newest first with a cursor, never someone else\'s; a crafted cursor is 400', async () => {
+    const ann = await registerUser(t.app);
+    const bob = await registerUser(t.app);
+    const ids: string[] = [];
+    for (const text of ['one small win', 'two small wins', 'three small wins']) {
+      ids.push((await turn(ann, { text })).json().id as string);
+      t.clock.advance(1000);
+    }
+    await turn(bob, { text: 'not yours' });
+    const first = (await call(t.app, 'GET', '/v1/coach/turns?limit=2', { token: ann.accessToken })).json();
+    expect(first.items.map((i: Turn) => i.id)).toEqual([ids[2], ids[1]]);
+    const second = (await call(t.app, 'GET', `/v1/coach/turns?limit=2&cursor=${first.nextCursor}`, { token: ann.accessToken })).json();
+    expect(second).toMatchObject({ nextCursor: null });
+    expect(second.items.map((i: Turn) => i.id)).toEqual([ids[0]]);
+    expectProblem(await call(t.app, 'GET', '/v1/coach/turns?cursor=bm90LWEtY3Vyc29y', { token: ann.accessToken }), 400, 'invalid_cursor');
+    const forged = encodeCursor(new Date('2026-02-30T00:00:00.000Z'), ids[0]!).replace(/.$/, 'x');
+    expectProblem(await call(t.app, 'GET', `/v1/coach/turns?cursor=${forged}`, { token: ann.accessToken }), 400, 'invalid_cursor');
+    expectProblem(await call(t.app, 'GET', `/v1/coach/turns/${ids[0]}`, { token: bob.accessToken }), 404, 'turn_not_found');
+  });
+
+  it('replays a keyed turn byte for byte without a second generation', async () => {
+    const ann = await registerUser(t.app);
+    const headers = { 'idempotency-key': 'turn-1' };
+    const first = await turn(ann, { text: 'Trying again tomorrow.' }, headers);
+    const again = await turn(ann, { text: 'Trying again tomorrow.' }, headers);
+    expect(again.statusCode).toBe(201);
+    expect(again.body).toBe(first.body);
+    expect(await t.database.db.select().from(coachTurns).where(and(eq(coachTurns.userId, ann.user.id)))).toHaveLength(1);
+    expectProblem(await turn(ann, { text: 'Something else.' }, headers), 422, 'idempotency_key_reused');
+  });
+
+  it('applying a suggestion is an ordinary edit by the ring holder: the segment changes and an edit event is logged', async () => {
+    const owner = await registerUser(t.app);
+    const sam = await registerUser(t.app);
+    const draft = await createDraft(t.app, owner, { initialSegment: 'my rough first post' });
+    await addCollaborator(t.app, owner, draft.id, sam);
+    await passRing(t.app, owner, draft.id, sam);
+    const segmentId = draft.segments[0]!.id;
+    const suggestion = ((await turn(sam, { draftId: draft.id, segmentId })).json() as Turn).suggestions[0]!;
+    const edit = await call(t.app, 'PATCH', `/v1/drafts/${draft.id}/segments/${segmentId}`, {
+      token: sam.accessToken,
+      body: { content: suggestion.text },
+      headers: { 'if-match': '"1"' },
+    });
+    expect(edit.statusCode, edit.body).toBe(200);
+    expect(edit.json()).toMatchObject({ content: suggestion.text, revision: 2 });
+    const events = (await call(t.app, 'GET', `/v1/drafts/${draft.id}/events?limit=1000`, { token: owner.accessToken })).json().events as DraftEvent[];
+    expect(events.at(-1)).toMatchObject({ type: 'segment.edited', actor: { userId: sam.user.id } });
+  });
+});
