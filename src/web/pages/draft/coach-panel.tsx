@@ -129,7 +129,7 @@ export function CoachPanel({ draft, canApply }: { draft: Draft; canApply: boolea
                           onClick={() => apply.mutate({ text: s.text, index })}
                           aria-label={`Use suggestion ${index + 1} for post ${postNumber}`}
                         >
-                          Use this
+                          Use suggestion {index + 1}
                         </button>
                       )}
                     </div>
