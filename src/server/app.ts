@@ -27,6 +27,7 @@ import { healthRoutes } from './features/health/routes.js';
 import { inviteRoutes } from './features/invites/routes.js';
 import { MemoryPresenceStore, type PresenceStore } from './features/live/presence.js';
 import { DEFAULT_LIVE_LIMITS, type LiveLimits } from './features/live/socket.js';
+import { lensRoutes } from './features/lens/routes.js';
 import { liveRoutes } from './features/live/routes.js';
 import { momentumRoutes } from './features/momentum/routes.js';
 import { personalShareRoutes } from './features/sharing/personal-routes.js';
@@ -223,6 +224,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sharingRoutes, { deps: sharingDeps });
   await app.register(personalShareRoutes, { deps: { ...sharingDeps, webIndex } });
   await app.register(analyticsRoutes, { deps: { database, clock, enforce } });
+  await app.register(lensRoutes, { deps: { db: database.db, clock, enforce } });
   await app.register(adminUserRoutes, { deps: { db: database.db, clock } });
   await app.register(auditRoutes, { deps: { db: database.db } });
   await app.register(liveRoutes, {

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 /**
  * What the fake answers one request with. By default: 200 with `text`, usage `usage`. `status` answers an
  * error (with `retryAfter` as the Retry-After header); `hang` never answers (until the client goes away);
- * `cutAfterChunks` destroys the socket after that many SSE chunks of a stream.
+ * `cutAfterChunks` destroys the socket after that many SSE chunks of a stream; `holdAfterChunks` stops
+ * sending after that many (until the client goes away).
  */
 export type FakeReply = {
   text?: string;
@@ -12,6 +13,7 @@ export type FakeReply = {
   retryAfter?: string;
   hang?: boolean;
   cutAfterChunks?: number;
+  holdAfterChunks?: number;
   usage?: { prompt: number; completion: number };
   finishReason?: 'stop' | 'length' | 'content_filter';
 };
@@ -118,6 +120,7 @@ export class FakeOpenAi {
         res.socket?.destroy();
         return;
       }
+      if (reply.holdAfterChunks !== undefined && i === reply.holdAfterChunks) return;
       await new Promise<void>((resolve) => res.write(event, () => resolve()));
     }
     res.end();

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseTurnAnswer } from '../../src/server/features/coach/turn-format.js';
 import { estimateMicros } from '../../src/server/features/ai/cost.js';
-import { AiBudgetExhaustedError } from '../../src/server/features/ai/errors.js';
+import { aiReservations, safetyEvents } from '../../src/server/db/schema/index.js';
+import { AiBudgetExhaustedError, SafetyHold } from '../../src/server/features/ai/errors.js';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import { budgetUse, envelopeFor, gatewayFactory, insertUser, reservationRow, restoreBudgets, setBudget, usageRows } from '../helpers/ai.js';
 import { TEST_START } from '../helpers/app.js';
@@ -103,5 +104,94 @@ describe('budgets', () => {
     expect(error.extra.headers).toEqual({ 'retry-after': String(15 * 3600) });
     expect(await budgetUse(db())).toEqual({ 'turn/global': estimate, 'turn/user': estimate });
     expect(fake.received).toHaveLength(0);
+  });
+});
+
+describe('the safety precheck', () => {
+  it('answers the notice instead of a call: the provider gets nothing, nothing is reserved, the event names the rule and not the words', async () => {
+    const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl });
+    const userId = await insertUser(db(), clock.now());
+    const words = 'Honestly I just want to die';
+    const envelope = envelopeFor(userId, { messages: [{ role: 'system', content: 'Be kind.' }, { role: 'user', content: words }] });
+    const admission = await db().transaction((tx) => gateway.admit(tx, envelope));
+    expect(admission.admitted).toBe(false);
+    if (admission.admitted) return;
+    expect(admission.safety.category).toBe('crisis');
+    expect(admission.safety.resources.length).toBeGreaterThan(0);
+    const events = await db().select().from(safetyEvents);
+    expect(events).toEqual([expect.objectContaining({ userId, feature: 'turn', category: 'crisis', ruleId: 'crisis.want_to_die', createdAt: clock.now() })]);
+    expect(JSON.stringify(events)).not.toContain('Honestly');
+    expect(await db().select().from(aiReservations)).toEqual([]);
+    // generate() admitting by itself throws SafetyHold carrying the notice.
+    const hold = await gateway.generate(envelope).catch((e: unknown) => e);
+    expect(hold).toBeInstanceOf(SafetyHold);
+    expect((hold as SafetyHold).notice).toEqual(admission.safety);
+    expect(fake.received).toHaveLength(0);
+    expect(await usageRows(db())).toEqual([]);
+  });
+
+  it('checks the last user message only: earlier words in a conversation do not hold a later one', async () => {
+    const { gateway } = gateways.make(db(), clock);
+    const userId = await insertUser(db(), clock.now());
+    const envelope = envelopeFor(userId, {
+      feature: 'mirror',
+      messages: [
+        { role: 'user', content: 'I want to die' },
+        { role: 'assistant', content: 'I am here with you.' },
+        { role: 'user', content: 'Thank you. I feel calmer now and want to write.' },
+      ],
+    });
+    const admission = await db().transaction((tx) => gateway.admit(tx, envelope));
+    expect(admission.admitted).toBe(true);
+  });
+});
+
+describe('abandoned reservations', () => {
+  it('are settled by the sweep once past the lease, at their estimate, with one abandoned usage row each', async () => {
+    const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl, timeoutMs: 20_000, maxRetries: 2 });
+    const userId = await insertUser(db(), clock.now());
+    const admission = await db().transaction((tx) => gateway.admit(tx, envelopeFor(userId)));
+    if (!admission.admitted) throw new Error('expected an admission');
+    const { reservation } = admission;
+    // Lease: 20 s × (2 retries + 2) + 60 s = 140 s.
+    clock.advance(139_000);
+    expect(await gateway.sweepAbandoned()).toBe(0);
+    clock.advance(2_000);
+    expect(await gateway.sweepAbandoned()).toBe(1);
+    expect(await reservationRow(db(), reservation.id)).toMatchObject({ settledMicros: reservation.estimateMicros, settledAt: clock.now() });
+    const rows = await usageRows(db());
+    expect(rows.map((r) => [r.reservationId, r.outcome, r.costMicros])).toEqual([[reservation.id, 'abandoned', reservation.estimateMicros]]);
+    expect(await budgetUse(db())).toEqual({ 'turn/global': reservation.estimateMicros, 'turn/user': reservation.estimateMicros });
+    expect(await gateway.sweepAbandoned()).toBe(0);
+    // A call that reports back after the sweep keeps what the sweep charged; its own row is still written.
+    await gateway.generate(envelopeFor(userId), reservation);
+    expect(await reservationRow(db(), reservation.id)).toMatchObject({ settledMicros: reservation.estimateMicros });
+    expect((await usageRows(db(), reservation.id)).map((r) => r.outcome)).toEqual(['abandoned', 'ok']);
+    expect(await budgetUse(db())).toEqual({ 'turn/global': reservation.estimateMicros, 'turn/user': reservation.estimateMicros });
+  });
+});
+
+describe('metrics', () => {
+  it('counts calls, tokens, cost and refusals by feature, provider and outcome, and shows the breaker', async () => {
+    const { gateway, registry } = gateways.make(db(), clock, { baseUrl: fake.baseUrl, maxRetries: 0 });
+    const userId = await insertUser(db(), clock.now());
+    fake.then({ status: 500 });
+    await gateway.generate(envelopeFor(userId));
+    await gateway.generate(envelopeFor(userId));
+    await setBudget(db(), 'turn', 'global', 0);
+    await db()
+      .transaction((tx) => gateway.admit(tx, envelopeFor(userId)))
+      .catch(() => undefined);
+    const text = await registry.metrics();
+    expect(text).toContain('onering_ai_calls_total{feature="turn",provider="openai",outcome="error"} 1');
+    expect(text).toContain('onering_ai_calls_total{feature="turn",provider="openai",outcome="ok"} 1');
+    expect(text).toContain('onering_ai_calls_total{feature="turn",provider="local",outcome="ok"} 1');
+    expect(text).toContain('onering_ai_tokens_total{feature="turn",provider="openai",direction="input"} 100');
+    expect(text).toContain('onering_ai_tokens_total{feature="turn",provider="openai",direction="output"} 20');
+    expect(text).toContain(`onering_ai_cost_usd_total{feature="turn",provider="openai"} ${miniCost(100, 20) / 1e6}`);
+    expect(text).toContain('onering_ai_call_duration_seconds_count{feature="turn",provider="openai",outcome="ok"} 1');
+    expect(text).toContain('onering_ai_breaker_state{provider="openai"} 0');
+    expect(text).toContain('onering_ai_budget_refusals_total{feature="turn",scope="global"} 1');
+    expect(text).not.toContain('shipping');
   });
 });

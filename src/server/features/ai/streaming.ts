@@ -109,9 +109,10 @@ async function readAll(opened: Opened, timeoutMs: number, stops: Stops, queue: D
       } else end = next.value;
       watch();
     }
-    if (!end || end.finishReason === 'cut') outcome = 'cut';
+    // The client ends an aborted stream quietly: without its last event, it stopped early all the same.
+    if (!end || end.finishReason === 'cut') outcome = stopped(stops);
   } catch {
-    outcome = stops.cancel.signal.aborted ? 'cancelled' : stops.idle.signal.aborted ? 'timeout' : 'cut';
+    outcome = stopped(stops);
   } finally {
     clearTimeout(timer);
   }
@@ -119,4 +120,10 @@ async function readAll(opened: Opened, timeoutMs: number, stops: Stops, queue: D
   const usage = end?.usage ?? { inputTokens: inputTokensBound(request.messages), outputTokens: Math.min(request.maxTokens, Buffer.byteLength(text, 'utf8')) };
   attempts.push({ provider: opened.provider.name as AiProvider, model: request.model, outcome, ...usage, latencyMs: Math.round(performance.now() - opened.started) });
   return { text, finishReason: outcome === 'ok' && end ? end.finishReason : 'cut', usage };
+}
+
+/** Why a stream ended early: the user left, it stalled past the timeout, or the connection was cut. */
+function stopped(stops: Stops): AiOutcome {
+  if (stops.cancel.signal.aborted) return 'cancelled';
+  return stops.idle.signal.aborted ? 'timeout' : 'cut';
 }

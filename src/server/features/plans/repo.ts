@@ -3,6 +3,7 @@ import { ENTITLEMENT_KEYS, type EntitlementKey, type PlanId } from '../../../con
 import type { Db } from '../../db/client.js';
 import { entitlementGrace, entitlementOverrides, planEntitlements, plans, userPlans, users } from '../../db/schema/index.js';
 import type { EntitlementFacts } from './model.js';
+import { isoWeekOf, utcDayOf } from './usage.js';
 
 type Rows<T> = { rows: T[] };
 const rowsOf = <T>(result: unknown): T[] => (result as Rows<T>).rows;
@@ -15,10 +16,10 @@ const dateOf = (value: string | Date | null): Date | null => (value === null ? n
 export type UsageScope = { draftId?: string; joiningUserId?: string };
 
 /**
- * The usage of one entitlement as a SQL expression, from the tables that project the draft log (usage.ts
- * folds the log itself; a test shows they agree). Coach entitlements (issue 11) count nothing yet.
+ * The usage of one entitlement as a SQL expression at `now`, from the tables that project the draft log and
+ * the coach's own tables (usage.ts counts the same with pure reducers; a test shows they agree).
  */
-function usageSql(key: EntitlementKey, userId: string, scope: UsageScope): SQL {
+function usageSql(key: EntitlementKey, userId: string, scope: UsageScope, now: Date): SQL {
   switch (key) {
     case 'drafts.max':
       // drafts_owner_active_idx
@@ -34,10 +35,21 @@ function usageSql(key: EntitlementKey, userId: string, scope: UsageScope): SQL {
         from drafts d where d.owner_id = ${userId} and d.status <> 'archived') as per_draft)`;
     case 'analytics.enabled':
       return sql`null::int`;
-    case 'coach.turns_per_day':
-    case 'coach.mirror_sessions_per_week':
+    case 'coach.turns_per_day': {
+      // coach_turns_user_idx; a turn counts from its claim (pending) on, unless it failed or the precheck answered.
+      const day = utcDayOf(now);
+      return sql`(select count(*)::int from coach_turns where user_id = ${userId} and status in ('pending', 'done')
+        and created_at >= ${day.start.toISOString()}::timestamptz and created_at < ${day.end.toISOString()}::timestamptz)`;
+    }
+    case 'coach.mirror_sessions_per_week': {
+      // mirror_sessions_created_idx
+      const week = isoWeekOf(now);
+      return sql`(select count(*)::int from mirror_sessions where user_id = ${userId}
+        and created_at >= ${week.start.toISOString()}::timestamptz and created_at < ${week.end.toISOString()}::timestamptz)`;
+    }
     case 'coach.goals.max':
-      return sql`0`;
+      // lens_goals_user_idx
+      return sql`(select count(*)::int from lens_goals where user_id = ${userId} and status = 'active')`;
   }
 }
 
@@ -81,7 +93,7 @@ function factsOf(row: FactsRow): PlanFacts {
  */
 export function factsQuery(userId: string, keys: readonly EntitlementKey[], now: Date, scope: UsageScope): SQL {
   const usage = sql.join(
-    keys.map((key) => sql`when ${key} then ${usageSql(key, userId, scope)}`),
+    keys.map((key) => sql`when ${key} then ${usageSql(key, userId, scope, now)}`),
     sql` `,
   );
   return sql`select k.key, up.plan_id, p.enforcement_enabled, pe.value as plan_value, pe.key is not null as defined, pe.grace,

@@ -1,6 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { collaboratorsOn, draftsInUse, mostCollaborators, reduceUsage, type UsageEvent } from './usage.js';
+import {
+  activeGoals,
+  collaboratorsOn,
+  draftsInUse,
+  isoWeekOf,
+  mirrorSessionsThisWeek,
+  mostCollaborators,
+  reduceUsage,
+  turnsToday,
+  utcDayOf,
+  type UsageEvent,
+} from './usage.js';
 
 const ANN = '01900000-0000-7000-8000-0000000000a1';
 const BEN = '01900000-0000-7000-8000-0000000000b1';
@@ -68,5 +79,58 @@ describe('usage reducers over the draft log', () => {
         expect(mostCollaborators(drafts, ANN)).toBe(Math.max(0, ...[...model.values()].filter((m) => !m.archived).map((m) => m.members.size)));
       }),
     );
+  });
+});
+
+describe('coach usage reducers', () => {
+  const at = (iso: string) => new Date(iso);
+
+  it('bound a UTC day and an ISO week (Monday 00:00 UTC to the next Monday), whatever the weekday', () => {
+    expect(utcDayOf(at('2026-03-01T23:59:59.999Z'))).toEqual({ start: at('2026-03-01T00:00:00.000Z'), end: at('2026-03-02T00:00:00.000Z') });
+    // 2026-03-01 is a Sunday: its week began on Monday 2026-02-23.
+    expect(isoWeekOf(at('2026-03-01T09:00:00.000Z'))).toEqual({ start: at('2026-02-23T00:00:00.000Z'), end: at('2026-03-02T00:00:00.000Z') });
+    expect(isoWeekOf(at('2026-03-02T00:00:00.000Z'))).toEqual({ start: at('2026-03-02T00:00:00.000Z'), end: at('2026-03-09T00:00:00.000Z') });
+    expect(isoWeekOf(at('0001-04-01T00:00:00.000Z')).start.toISOString()).toBe('0001-03-26T00:00:00.000Z');
+    fc.assert(
+      fc.property(fc.date({ min: at('0001-04-01T00:00:00.000Z'), max: at('9999-12-31T23:59:59.999Z'), noInvalidDate: true }), (now) => {
+        const week = isoWeekOf(now);
+        return week.start.getUTCDay() === 1 && week.start <= now && now < week.end && week.end.getTime() - week.start.getTime() === 7 * 86_400_000;
+      }),
+    );
+  });
+
+  it("count a user's turns claimed or answered today (UTC), never failed or safety turns, nor another day's", () => {
+    const now = at('2026-03-01T12:00:00.000Z');
+    const turns = [
+      { userId: ANN, status: 'pending', createdAt: at('2026-03-01T00:00:00.000Z') },
+      { userId: ANN, status: 'done', createdAt: at('2026-03-01T23:59:59.999Z') },
+      { userId: ANN, status: 'failed', createdAt: at('2026-03-01T10:00:00.000Z') },
+      { userId: ANN, status: 'safety', createdAt: at('2026-03-01T10:00:00.000Z') },
+      { userId: ANN, status: 'done', createdAt: at('2026-02-28T23:59:59.999Z') },
+      { userId: ANN, status: 'done', createdAt: at('2026-03-02T00:00:00.000Z') },
+      { userId: BEN, status: 'done', createdAt: at('2026-03-01T10:00:00.000Z') },
+    ];
+    expect(turnsToday(turns, ANN, now)).toBe(2);
+    expect(turnsToday(turns, BEN, now)).toBe(1);
+  });
+
+  it('count the Mirror sessions started this ISO week, and the active goals', () => {
+    const sessions = [
+      { userId: ANN, createdAt: at('2026-02-23T00:00:00.000Z') },
+      { userId: ANN, createdAt: at('2026-02-22T23:59:59.999Z') },
+      { userId: ANN, createdAt: at('2026-03-01T23:59:59.999Z') },
+      { userId: BEN, createdAt: at('2026-02-25T00:00:00.000Z') },
+    ];
+    expect(mirrorSessionsThisWeek(sessions, ANN, at('2026-03-01T09:00:00.000Z'))).toBe(2);
+    expect(mirrorSessionsThisWeek(sessions, ANN, at('2026-03-02T00:00:00.000Z'))).toBe(0);
+    const goals = [
+      { userId: ANN, status: 'active' },
+      { userId: ANN, status: 'completed' },
+      { userId: ANN, status: 'archived' },
+      { userId: ANN, status: 'active' },
+      { userId: CAT, status: 'active' },
+    ];
+    expect(activeGoals(goals, ANN)).toBe(2);
+    expect(activeGoals(goals, BEN)).toBe(0);
   });
 });

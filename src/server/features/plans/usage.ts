@@ -1,6 +1,7 @@
 /**
- * Usage counted from the collaboration log (`draft_events`) by pure reducers. The tables that project the
- * log (`drafts.status`, `drafts.owner_id`, `draft_members`) serve the reads in repo.ts; a test replays real
+ * Usage counted by pure reducers: drafts and collaborators from the collaboration log (`draft_events`), the
+ * coach's from its turns, Mirror sessions and Lens goals. The tables that project the log (`drafts.status`,
+ * `drafts.owner_id`, `draft_members`) and the coach's tables serve the reads in repo.ts; a test replays real
  * histories and checks both agree.
  */
 
@@ -52,4 +53,58 @@ export function mostCollaborators(drafts: ReadonlyMap<string, DraftUsage>, owner
   let most = 0;
   for (const draft of drafts.values()) if (draft.ownerId === ownerId && !draft.archived) most = Math.max(most, draft.collaborators.size);
   return most;
+}
+
+/** A span of time: from `start` (included) to `end` (excluded). */
+export type Period = { start: Date; end: Date };
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The UTC calendar day holding `now`. */
+export function utcDayOf(now: Date): Period {
+  const start = new Date(now);
+  start.setUTCHours(0, 0, 0, 0);
+  return { start, end: new Date(start.getTime() + DAY_MS) };
+}
+
+/** The ISO week holding `now`: Monday 00:00 UTC to the next Monday. */
+export function isoWeekOf(now: Date): Period {
+  const { start } = utcDayOf(now);
+  // getUTCDay: Sunday 0 … Saturday 6; days since Monday: Monday 0 … Sunday 6.
+  start.setUTCDate(start.getUTCDate() - ((start.getUTCDay() + 6) % 7));
+  return { start, end: new Date(start.getTime() + 7 * DAY_MS) };
+}
+
+const within = (at: Date, period: Period) => at.getTime() >= period.start.getTime() && at.getTime() < period.end.getTime();
+
+/** A Turn as usage needs it: `pending` (claimed), `done`, `failed` or `safety` (the precheck answered). */
+export type TurnUsage = { userId: string; status: string; createdAt: Date };
+
+/** `coach.turns_per_day`: the user's turns claimed or answered on `now`'s UTC day; failed and safety turns count nothing. */
+export function turnsToday(turns: Iterable<TurnUsage>, userId: string, now: Date): number {
+  const day = utcDayOf(now);
+  let count = 0;
+  for (const turn of turns) if (turn.userId === userId && (turn.status === 'pending' || turn.status === 'done') && within(turn.createdAt, day)) count++;
+  return count;
+}
+
+/** A Mirror session as usage needs it. */
+export type SessionUsage = { userId: string; createdAt: Date };
+
+/** `coach.mirror_sessions_per_week`: the sessions the user started in `now`'s ISO week (Monday 00:00 UTC on). */
+export function mirrorSessionsThisWeek(sessions: Iterable<SessionUsage>, userId: string, now: Date): number {
+  const week = isoWeekOf(now);
+  let count = 0;
+  for (const session of sessions) if (session.userId === userId && within(session.createdAt, week)) count++;
+  return count;
+}
+
+/** A Lens goal as usage needs it. */
+export type GoalUsage = { userId: string; status: string };
+
+/** `coach.goals.max`: the user's active goals (completed and archived ones do not count). */
+export function activeGoals(goals: Iterable<GoalUsage>, userId: string): number {
+  let count = 0;
+  for (const goal of goals) if (goal.userId === userId && goal.status === 'active') count++;
+  return count;
 }

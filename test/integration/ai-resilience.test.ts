@@ -1,0 +1,150 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/server/platform/clock.js';
+import { budgetUse, envelopeFor, gatewayFactory, insertUser, reservationRow, usageRows } from '../helpers/ai.js';
+import { TEST_START } from '../helpers/app.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { FAKE_DEFAULT_TEXT, FakeOpenAi } from '../helpers/fake-openai.js';
+
+let database: TestDatabase;
+const fake = new FakeOpenAi();
+const gateways = gatewayFactory();
+let clock: ManualClock;
+const db = () => database.database.db;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await fake.start();
+});
+beforeEach(async () => {
+  await database.truncate();
+  fake.reset();
+  clock = new ManualClock(TEST_START);
+});
+afterEach(() => gateways.closeAll());
+afterAll(async () => {
+  await fake.stop();
+  await database.destroy();
+});
+
+const outcomes = async () => (await usageRows(db())).map((r) => `${r.provider}:${r.outcome}`);
+
+describe('timeouts', () => {
+  it('an attempt past the envelope timeout is recorded as timeout and the offline provider answers, marked fallback', async () => {
+    const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl });
+    const userId = await insertUser(db(), clock.now());
+    fake.then({ hang: true });
+    const answer = await gateway.generate(envelopeFor(userId, { timeoutMs: 300 }));
+    expect(answer).toMatchObject({ provider: 'local', fallback: true, costUsd: 0 });
+    // Timeouts are not retried: one request, then the fallback.
+    expect(fake.received).toHaveLength(1);
+    expect(await outcomes()).toEqual(['openai:timeout', 'local:ok']);
+    const [row] = await usageRows(db());
+    expect(await reservationRow(db(), row!.reservationId)).toMatchObject({ settledMicros: 0 });
+    expect(await budgetUse(db())).toEqual({ 'turn/global': 0, 'turn/user': 0 });
+  });
+});
+
+describe('retries', () => {
+  it('a 429 with Retry-After is retried after the wait the header asks for, then answers', async () => {
+    const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl });
+    const userId = await insertUser(db(), clock.now());
+    fake.then({ status: 429, retryAfter: '1' });
+    const answer = await gateway.generate(envelopeFor(userId));
+    expect(answer).toMatchObject({ text: FAKE_DEFAULT_TEXT, provider: 'openai', fallback: false });
+    expect(fake.received).toHaveLength(2);
+    expect(fake.received[1]!.at - fake.received[0]!.at).toBeGreaterThanOrEqual(1000);
+    expect(await outcomes()).toEqual(['openai:error', 'openai:ok']);
+  });
+
+  it('a Retry-After as an HTTP date is honoured too', async () => {
+    const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl });
+    const userId = await insertUser(db(), clock.now());
+    fake.then({ status: 503, retryAfter: new Date(clock.now().getTime() + 1000).toUTCString() });
+    const answer = await gateway.generate(envelopeFor(userId));
+    expect(answer.fallback).toBe(false);
+    expect(fake.received[1]!.at - fake.received[0]!.at).toBeGreaterThanOrEqual(900);
+  });
+
+  it('a Retry-After longer than 10 s is not waited for: the offline provider answers at once', async () => {
+    const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl });
+    const userId = await insertUser(db(), clock.now());
+    fake.then({ status: 429, retryAfter: '60' });
+    const answer = await gateway.generate(envelopeFor(userId));
+    expect(answer).toMatchObject({ provider: 'local', fallback: true });
+    expect(fake.received).toHaveLength(1);
+    expect(await outcomes()).toEqual(['openai:error', 'local:ok']);
+  });
+
+  it.each([500, 502, 503, 504])('a %i is retried, then answers', async (status) => {
+    const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl });
+    const userId = await insertUser(db(), clock.now());
+    fake.then({ status });
+    const answer = await gateway.generate(envelopeFor(userId));
+    expect(answer).toMatchObject({ text: FAKE_DEFAULT_TEXT, provider: 'openai', fallback: false });
+    expect(await outcomes()).toEqual(['openai:error', 'openai:ok']);
+  });
+
+  it.each([400, 401, 404, 422])('a %i is not retried: one request, and the offline provider answers', async (status) => {
+    const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl });
+    const userId = await insertUser(db(), clock.now());
+    fake.then({ status });
+    const answer = await gateway.generate(envelopeFor(userId));
+    expect(answer).toMatchObject({ provider: 'local', fallback: true });
+    expect(fake.received).toHaveLength(1);
+    expect(await outcomes()).toEqual(['openai:error', 'local:ok']);
+  });
+
+  it('after AI_MAX_RETRIES retries the offline provider answers; every attempt has its usage row', async () => {
+    const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl, maxRetries: 2 });
+    const userId = await insertUser(db(), clock.now());
+    fake.then({ status: 500 }, { status: 500 }, { status: 500 });
+    const answer = await gateway.generate(envelopeFor(userId));
+    expect(answer).toMatchObject({ provider: 'local', fallback: true });
+    expect(fake.received).toHaveLength(3);
+    expect(await outcomes()).toEqual(['openai:error', 'openai:error', 'openai:error', 'local:ok']);
+  });
+
+  it('a refused connection is retried and then falls back', async () => {
+    const closed = new FakeOpenAi();
+    await closed.start();
+    const baseUrl = closed.baseUrl;
+    await closed.stop();
+    const { gateway } = gateways.make(db(), clock, { baseUrl, maxRetries: 1 });
+    const userId = await insertUser(db(), clock.now());
+    const answer = await gateway.generate(envelopeFor(userId));
+    expect(answer).toMatchObject({ provider: 'local', fallback: true });
+    expect(await outcomes()).toEqual(['openai:error', 'openai:error', 'local:ok']);
+  });
+});
+
+describe('the circuit breaker', () => {
+  it('opens after AI_BREAKER_THRESHOLD consecutive failures: the fake gets nothing while it is open, answers are marked fallback', async () => {
+    const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl, maxRetries: 0, breakerThreshold: 2, breakerHalfOpenMs: 60_000 });
+    const userId = await insertUser(db(), clock.now());
+    fake.then({ status: 500 }, { status: 500 });
+    await gateway.generate(envelopeFor(userId));
+    expect(gateway.status().breaker).toBe('closed');
+    await gateway.generate(envelopeFor(userId));
+    expect(gateway.status()).toEqual({ provider: 'openai', model: 'gpt-4o-mini', breaker: 'open' });
+    const whileOpen = await gateway.generate(envelopeFor(userId));
+    expect(whileOpen).toMatchObject({ provider: 'local', fallback: true });
+    expect(fake.received).toHaveLength(2);
+    // The call that never reached the provider has no provider row: only the offline answer's.
+    expect(await outcomes()).toEqual(['openai:error', 'local:ok', 'openai:error', 'local:ok', 'local:ok']);
+  });
+
+  it('half-opens after AI_BREAKER_HALF_OPEN_MS and closes again when the trial call answers', async () => {
+    const halfOpenMs = 200;
+    const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl, maxRetries: 0, breakerThreshold: 1, breakerHalfOpenMs: halfOpenMs });
+    const userId = await insertUser(db(), clock.now());
+    fake.then({ status: 503 });
+    await gateway.generate(envelopeFor(userId));
+    expect(gateway.status().breaker).toBe('open');
+    // The breaker measures its half-open delay on its own (cockatiel's) clock: let that time pass.
+    await new Promise((resolve) => setTimeout(resolve, halfOpenMs + 50));
+    const answer = await gateway.generate(envelopeFor(userId));
+    expect(answer).toMatchObject({ provider: 'openai', fallback: false, text: FAKE_DEFAULT_TEXT });
+    expect(fake.received).toHaveLength(2);
+    expect(gateway.status().breaker).toBe('closed');
+  });
+});
