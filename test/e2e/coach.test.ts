@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { useBrowserApp, VIEWPORTS } from './browser.js';
-import { call, lookAt, openAs, openDraft, postTexts, registerWriter } from './writers.js';
+import { call, lookAt, openAs, openDraft, PASSWORD, postTexts, registerWriter, type Writer } from './writers.js';
 
-const t = useBrowserApp();
+const ADMIN_EMAIL = 'gandalf.the.grey@example.test';
+const t = useBrowserApp({ env: { ADMIN_EMAILS: ADMIN_EMAIL } });
 const desktop = () => t.browser.newContext(VIEWPORTS.desktop);
 const phone = () => t.browser.newContext(VIEWPORTS.phone);
 
@@ -48,6 +49,21 @@ describe('Turn beside a draft', () => {
     await panel.getByRole('button', { name: 'Use suggestion 1 for post 1' }).click();
     await panel.getByTestId('turn-stale').waitFor();
     expect(await postTexts(page)).toEqual(['Written on my other device.']);
+    await context.close();
+  });
+  it('shows the plan’s limit, and where to find more room, when the day’s turns are used', async () => {
+    const admin = await call<Writer>(t.server.url, 'POST', '/v1/auth/register', undefined, { email: ADMIN_EMAIL, password: PASSWORD, displayName: 'Gandalf' });
+    const lobelia = await registerWriter(t.server.url, 'Lobelia');
+    const draft = await call<Draft>(t.server.url, 'POST', '/v1/drafts', lobelia.accessToken, { title: 'Spoons', platform: 'bluesky', initialSegment: 'Where are my spoons?' });
+    await call(t.server.url, 'POST', '/v1/admin/entitlements/overrides', admin.accessToken, { userId: lobelia.user.id, key: 'coach.turns_per_day', value: 0 });
+    const { context, page } = await openAs(phone, t.server.url, lobelia);
+    await openDraft(page, t.server.url, draft.id);
+    await page.getByRole('button', { name: 'Turn this post (post 1)' }).click();
+    const panel = page.getByTestId('coach-panel');
+    await panel.getByRole('button', { name: 'Ask for a Turn' }).click();
+    await panel.getByTestId('quota-notice').waitFor();
+    expect(await panel.getByTestId('turn-suggestion').count()).toBe(0);
+    await lookAt(page, 'coach-turn-quota-phone');
     await context.close();
   });
 });

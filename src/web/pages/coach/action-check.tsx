@@ -20,8 +20,10 @@ export function ActionCheck({ action, detail }: { action: LensAction; detail?: s
     <>
       <label htmlFor={id}>
         <input id={id} type="checkbox" checked={done} disabled={toggle.isPending} onChange={(e) => toggle.mutate(e.target.checked)} data-testid="action-done" />
-        <span className="action-title">{action.title}</span>
-        {detail && <span className="action-day">{detail}</span>}
+        <span className="action-text">
+          <span className="action-title">{action.title}</span>
+          {detail && <span className="action-day">{detail}</span>}
+        </span>
       </label>
       <FormError error={toggle.error} />
     </>

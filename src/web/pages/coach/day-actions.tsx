@@ -24,7 +24,7 @@ export function DayActionsSection() {
           <ul className="plain-list actions-list">
             {actions.data.items.map((a) => (
               <li key={a.id} className={a.doneAt ? 'action-item done' : 'action-item'} data-testid="day-action">
-                <ActionCheck action={a} detail={`· ${a.goalTitle}`} />
+                <ActionCheck action={a} detail={`For “${a.goalTitle}”`} />
               </li>
             ))}
           </ul>
