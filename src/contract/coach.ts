@@ -15,6 +15,11 @@ export type AiFeature = (typeof AI_FEATURES)[number];
 export const AI_PROVIDERS = ['local', 'openai'] as const;
 export type AiProvider = (typeof AI_PROVIDERS)[number];
 export const AiProviderSchema = z.enum(AI_PROVIDERS);
+/**
+ * A provider or null, spelled as one list of literals: OpenAPI 3.0 reads `nullable` beside an `enum`
+ * without null as refusing null, so `.nullable()` would document answers a client's validator rejects.
+ */
+const OptionalProviderSchema = z.literal([...AI_PROVIDERS, null]);
 
 /**
  * How one provider call ended. `ok`: an answer; `error`: the provider failed (HTTP error, bad answer,
@@ -95,7 +100,7 @@ export const TurnSchema = z.object({
   source: z.object({ draftId: z.uuid(), segmentId: z.uuid() }).nullable(),
   /** One to three rewrites; empty when the safety precheck answered instead. */
   suggestions: z.array(TurnSuggestionSchema).max(MAX_TURN_SUGGESTIONS),
-  provider: AiProviderSchema.nullable(),
+  provider: OptionalProviderSchema,
   fallback: z.boolean(),
   safety: SafetyNoticeSchema.nullable(),
   createdAt: z.iso.datetime(),
@@ -134,7 +139,7 @@ export const MirrorMessageSchema = z.object({
   role: z.enum(['user', 'coach']),
   content: z.string(),
   /** For the coach's messages: who answered; null for the user's and for safety answers. */
-  provider: AiProviderSchema.nullable(),
+  provider: OptionalProviderSchema,
   fallback: z.boolean(),
   /** False when the coach's answer was cut off (the provider's stream broke, or the user left it). */
   complete: z.boolean(),

@@ -20,6 +20,8 @@ import { auditRoutes } from './features/audit/routes.js';
 import { authRoutes } from './features/auth/routes.js';
 import type { PasswordHasher } from './features/auth/passwords.js';
 import { AuthThrottle } from './features/auth/throttle.js';
+import { mirrorRoutes } from './features/coach/mirror-routes.js';
+import { turnRoutes } from './features/coach/turn-routes.js';
 import { draftRoutes } from './features/drafts/routes.js';
 import { transferRoutes } from './features/drafts/transfer-routes.js';
 import { eventRoutes } from './features/events/routes.js';
@@ -225,6 +227,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(personalShareRoutes, { deps: { ...sharingDeps, webIndex } });
   await app.register(analyticsRoutes, { deps: { database, clock, enforce } });
   await app.register(lensRoutes, { deps: { db: database.db, clock, enforce } });
+  const coachDeps = { db: database.db, clock, ai, enforce };
+  await app.register(turnRoutes, { deps: coachDeps });
+  await app.register(mirrorRoutes, { deps: coachDeps });
   await app.register(adminUserRoutes, { deps: { db: database.db, clock } });
   await app.register(auditRoutes, { deps: { db: database.db } });
   await app.register(liveRoutes, {

@@ -263,3 +263,65 @@ describe('authorization matrix: plan and admin routes × admin, user, anonymous'
     expect(covered.sort()).toEqual(documented.sort());
   });
 });
+
+type CoachWorld = { owner: Account; stranger: Account; draftId: string; segmentId: string; turnId: string; sessionId: string };
+type CoachRole = 'anonymous' | 'stranger' | 'owner';
+type CoachRoute = {
+  name: string;
+  method: 'GET' | 'POST' | 'DELETE';
+  /** The path as OpenAPI writes it, and the request's url in this world. */
+  path: string;
+  url: (w: CoachWorld) => string;
+  body?: (w: CoachWorld) => unknown;
+  expect: Record<CoachRole, number>;
+};
+
+/** A writer with a draft, a turn and a Mirror session of their own, and a stranger to all of it. */
+async function coachWorld(): Promise<CoachWorld> {
+  const [owner, stranger] = await Promise.all([registerUser(t.app), registerUser(t.app)]);
+  const draft = await createDraft(t.app, owner, { initialSegment: 'first' });
+  const turn = await call(t.app, 'POST', '/v1/coach/turns', { token: owner.accessToken, body: { text: 'a thought' } });
+  const session = await call(t.app, 'POST', '/v1/coach/mirror/sessions', { token: owner.accessToken, body: { draftId: draft.id } });
+  return { owner, stranger, draftId: draft.id, segmentId: draft.segments[0]!.id, turnId: turn.json().id, sessionId: session.json().id };
+}
+
+const s = (w: CoachWorld) => `/v1/coach/mirror/sessions/${w.sessionId}`;
+// Someone else's turn, session or draft is 404 to a stranger, exactly like one that does not exist.
+const COACH_ROUTES: CoachRoute[] = [
+  { name: 'turn from a draft post', method: 'POST', path: '/v1/coach/turns', url: () => '/v1/coach/turns', body: (w) => ({ draftId: w.draftId, segmentId: w.segmentId }), expect: { anonymous: 401, stranger: 404, owner: 201 } },
+  { name: 'list turns', method: 'GET', path: '/v1/coach/turns', url: () => '/v1/coach/turns', expect: { anonymous: 401, stranger: 200, owner: 200 } },
+  { name: 'read a turn', method: 'GET', path: '/v1/coach/turns/{id}', url: (w) => `/v1/coach/turns/${w.turnId}`, expect: { anonymous: 401, stranger: 404, owner: 200 } },
+  { name: 'session about a draft', method: 'POST', path: '/v1/coach/mirror/sessions', url: () => '/v1/coach/mirror/sessions', body: (w) => ({ draftId: w.draftId }), expect: { anonymous: 401, stranger: 404, owner: 201 } },
+  { name: 'list sessions', method: 'GET', path: '/v1/coach/mirror/sessions', url: () => '/v1/coach/mirror/sessions', expect: { anonymous: 401, stranger: 200, owner: 200 } },
+  { name: 'read a session', method: 'GET', path: '/v1/coach/mirror/sessions/{id}', url: s, expect: { anonymous: 401, stranger: 404, owner: 200 } },
+  { name: 'list messages', method: 'GET', path: '/v1/coach/mirror/sessions/{id}/messages', url: (w) => `${s(w)}/messages`, expect: { anonymous: 401, stranger: 404, owner: 200 } },
+  { name: 'send a message', method: 'POST', path: '/v1/coach/mirror/sessions/{id}/messages', url: (w) => `${s(w)}/messages`, body: () => ({ content: 'hello' }), expect: { anonymous: 401, stranger: 404, owner: 201 } },
+  { name: 'delete a session', method: 'DELETE', path: '/v1/coach/mirror/sessions/{id}', url: s, expect: { anonymous: 401, stranger: 404, owner: 204 } },
+];
+
+describe('authorization matrix: Turn and Mirror routes × owner, stranger, anonymous', () => {
+  it.each(COACH_ROUTES.map((r) => [r.name, r] as const))('%s', async (_name, route) => {
+    const w = await coachWorld();
+    const ownerView = async () => [
+      (await call(t.app, 'GET', '/v1/coach/turns', { token: w.owner.accessToken })).body,
+      (await call(t.app, 'GET', `/v1/coach/mirror/sessions/${w.sessionId}/messages`, { token: w.owner.accessToken })).body,
+      (await call(t.app, 'GET', '/v1/coach/mirror/sessions', { token: w.owner.accessToken })).body,
+    ];
+    const before = await ownerView();
+    for (const role of ['anonymous', 'stranger', 'owner'] as const) {
+      const token = role === 'anonymous' ? undefined : w[role].accessToken;
+      const res = await call(t.app, route.method, route.url(w), { ...(token ? { token } : {}), body: route.body?.(w) });
+      expect(res.statusCode, `${role}: ${res.body}`).toBe(route.expect[role]);
+      if (res.statusCode >= 400) expect(res.headers['content-type']).toMatch(/problem\+json/);
+      if (role !== 'owner') expect(await ownerView(), `${role} changed nothing`).toEqual(before);
+    }
+  });
+
+  it('covers every Turn and Mirror route in the API', async () => {
+    const doc = (await call(t.app, 'GET', '/openapi.json')).json() as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/v1/coach/turns') || path.startsWith('/v1/coach/mirror'))
+      .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+    expect(COACH_ROUTES.map((r) => `${r.method} ${r.path}`).sort()).toEqual(documented.sort());
+  });
+});

@@ -195,6 +195,7 @@ describe('Idempotency-Key on every authenticated mutation', () => {
     const d = `/v1/drafts/${draft.id}`;
     // One request per route (path template → request); refusals count, since they are answers too.
     const segment = draft.segments[0]!.id;
+    const mirror = (await call(t.app, 'POST', '/v1/coach/mirror/sessions', { token: owner.accessToken, body: {} })).json().id as string;
     const requests: Record<string, { url: string; body?: unknown; headers?: Record<string, string> }> = {
       'POST /v1/drafts': { url: '/v1/drafts', body: { title: 'Keyed', platform: 'x' } },
       'POST /v1/drafts/import': { url: '/v1/drafts/import', body: { title: 'Imported', platform: 'x', text: 'one\n\ntwo' } },
@@ -225,6 +226,10 @@ describe('Idempotency-Key on every authenticated mutation', () => {
       'PUT /v1/admin/plans/{id}/enforcement': { url: '/v1/admin/plans/team/enforcement', body: { enabled: true } },
       'PUT /v1/admin/users/{id}/role': { url: `/v1/admin/users/${target.user.id}/role`, body: { role: 'admin' } },
       'POST /v1/admin/users/{id}/sessions/revoke': { url: `/v1/admin/users/${target.user.id}/sessions/revoke` },
+      'POST /v1/coach/turns': { url: '/v1/coach/turns', body: { text: 'A keyed thought' } },
+      'POST /v1/coach/mirror/sessions': { url: '/v1/coach/mirror/sessions', body: { title: 'Keyed' } },
+      'POST /v1/coach/mirror/sessions/{id}/messages': { url: `/v1/coach/mirror/sessions/${mirror}/messages`, body: { content: 'A keyed message' } },
+      'DELETE /v1/coach/mirror/sessions/{id}': { url: `/v1/coach/mirror/sessions/${other}` },
     };
     const endingTheSession: Record<string, { url: string }> = {
       'POST /v1/auth/logout-all': { url: '/v1/auth/logout-all' },

@@ -1,0 +1,111 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { MirrorMessage, MirrorSession, Turn } from '../../src/contract/coach.js';
+import { aiUsage, mirrorMessages } from '../../src/server/db/schema/index.js';
+import { TEST_AI_CONFIG } from '../helpers/ai.js';
+import { call, expectProblem, registerUser, type Account } from '../helpers/api.js';
+import { useTestApp } from '../helpers/app.js';
+import { FakeOpenAi } from '../helpers/fake-openai.js';
+import { readEvents, type SseEvent } from '../helpers/sse.js';
+
+/** Turn and Mirror on an OpenAI-compatible provider (a fake one on a real port), where its behaviour matters. */
+const fake = new FakeOpenAi();
+const t = useTestApp();
+
+beforeAll(() => fake.start());
+afterAll(() => fake.stop());
+beforeEach(async () => {
+  fake.reset();
+  t.current = await t.build({ config: { ai: { ...TEST_AI_CONFIG, baseUrl: fake.baseUrl, maxRetries: 0 } } });
+});
+
+async function startSession(who: Account): Promise<MirrorSession> {
+  return (await call(t.app, 'POST', '/v1/coach/mirror/sessions', { token: who.accessToken, body: {} })).json() as MirrorSession;
+}
+
+async function streamed(who: Account, sessionId: string, content: string, headers: Record<string, string>, signal?: AbortSignal) {
+  const base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+  return fetch(`${base}/v1/coach/mirror/sessions/${sessionId}/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${who.accessToken}`, 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
+    body: JSON.stringify({ content }),
+    ...(signal ? { signal } : {}),
+  });
+}
+
+describe('Turn on a provider', () => {
+  it('answers the provider\'s rewrites, and a keyed repeat replays them without a second call', async () => {
+    const ann = await registerUser(t.app);
+    fake.then({ text: 'First calm rewrite.\n---\nSecond calm rewrite.\n---\nFirst calm rewrite.' });
+    const send = () => call(t.app, 'POST', '/v1/coach/turns', { token: ann.accessToken, body: { text: 'a rough thought' }, headers: { 'idempotency-key': 'k1' } });
+    const first = await send();
+    expect(first.json()).toMatchObject({
+      provider: 'openai',
+      fallback: false,
+      suggestions: [
+        { text: 'First calm rewrite.', length: 19 },
+        { text: 'Second calm rewrite.', length: 20 },
+      ],
+    });
+    const replay = await send();
+    expect(replay.body).toBe(first.body);
+    expect(fake.received).toHaveLength(1);
+  });
+
+  it('falls back to the offline provider when the provider fails, and says so', async () => {
+    const ann = await registerUser(t.app);
+    fake.then({ status: 500 });
+    const res = await call(t.app, 'POST', '/v1/coach/turns', { token: ann.accessToken, body: { text: 'a rough thought' } });
+    expect(res.statusCode, res.body).toBe(201);
+    const turn = res.json() as Turn;
+    expect(turn).toMatchObject({ provider: 'local', fallback: true });
+    expect(turn.suggestions.length).toBeGreaterThan(0);
+  });
+});
+
+describe('Mirror on a provider', () => {
+  it('keeps a reply the provider cut midway as far as it got, with complete: false', async () => {
+    const ann = await registerUser(t.app);
+    const session = await startSession(ann);
+    fake.then({ text: 'one two three four five six', cutAfterChunks: 3 });
+    const events: SseEvent[] = [];
+    for await (const event of readEvents((await streamed(ann, session.id, 'hello', {})).body!)) events.push(event);
+    expect(events.map((e) => e.event)).toEqual(['message', 'delta', 'delta', 'done']);
+    expect(events.at(-1)!.data).toMatchObject({ content: 'one two ', complete: false, provider: 'openai' });
+  });
+
+  it('cancels the call when I leave half-way, keeps the reply so far with complete: false, and holds its key meanwhile', async () => {
+    const ann = await registerUser(t.app);
+    const session = await startSession(ann);
+    fake.then({ text: 'one two three four five six', holdAfterChunks: 3 });
+    const leave = new AbortController();
+    const headers = { 'idempotency-key': 'leaving' };
+    const res = await streamed(ann, session.id, 'hello', headers, leave.signal);
+    const seen: string[] = [];
+    for await (const event of readEvents(res.body!)) {
+      seen.push(event.event);
+      if (seen.filter((e) => e === 'delta').length === 2) break;
+    }
+    expect(seen).toEqual(['message', 'delta', 'delta']);
+    const again = await call(t.app, 'POST', `/v1/coach/mirror/sessions/${session.id}/messages`, { token: ann.accessToken, body: { content: 'hello' }, headers });
+    expectProblem(again, 409, 'idempotency_in_progress');
+    leave.abort();
+
+    const reply = await vi.waitFor(async () => {
+      const rows = await t.database.db.select().from(mirrorMessages).where(eq(mirrorMessages.sessionId, session.id));
+      const coach = rows.find((m) => m.role === 'coach');
+      if (!coach) throw new Error('no reply stored yet');
+      return coach;
+    });
+    expect(reply).toMatchObject({ content: 'one two ', complete: false, provider: 'openai' });
+    // One call, not settled as answered (the gateway records the stopped stream).
+    const usage = await t.database.db.select().from(aiUsage).where(eq(aiUsage.userId, ann.user.id));
+    expect(usage).toHaveLength(1);
+    expect(usage[0]!.outcome).not.toBe('ok');
+    const listed = (await call(t.app, 'GET', `/v1/coach/mirror/sessions/${session.id}/messages`, { token: ann.accessToken })).json().items as MirrorMessage[];
+    expect(listed.map((m) => [m.role, m.complete])).toEqual([
+      ['user', true],
+      ['coach', false],
+    ]);
+  });
+});
