@@ -325,3 +325,70 @@ describe('authorization matrix: Turn and Mirror routes × owner, stranger, anony
     expect(COACH_ROUTES.map((r) => `${r.method} ${r.path}`).sort()).toEqual(documented.sort());
   });
 });
+
+type GoalWorld = { owner: Account; stranger: Account; goalId: string; actionId: string };
+type GoalRole = 'anonymous' | 'stranger' | 'owner';
+type GoalRoute = {
+  name: string;
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** The path as OpenAPI writes it, and the request's url in this world. */
+  path: string;
+  url: (w: GoalWorld) => string;
+  body?: () => unknown;
+  expect: Record<GoalRole, number>;
+};
+
+/** A goal with one action, its owner, and a stranger with a goal of their own. */
+async function goalWorld(): Promise<GoalWorld> {
+  const [owner, stranger] = await Promise.all([registerUser(t.app), registerUser(t.app)]);
+  const goal = await call(t.app, 'POST', '/v1/coach/goals', { token: owner.accessToken, body: { title: 'Write every morning' } });
+  const action = await call(t.app, 'POST', `/v1/coach/goals/${goal.json().id}/actions`, { token: owner.accessToken, body: { title: 'Morning pages' } });
+  await call(t.app, 'POST', '/v1/coach/goals', { token: stranger.accessToken, body: { title: 'Mine' } });
+  return { owner, stranger, goalId: goal.json().id, actionId: action.json().id };
+}
+
+// A goal is its owner's alone: anyone else meets a 404, as if it did not exist.
+const OWNER_ONLY = { anonymous: 401, stranger: 404, owner: 200 } as const;
+const g = (w: GoalWorld) => `/v1/coach/goals/${w.goalId}`;
+const GOAL_ROUTES: GoalRoute[] = [
+  { name: 'create goal', method: 'POST', path: '/v1/coach/goals', url: () => '/v1/coach/goals', body: () => ({ title: 'Another' }), expect: { anonymous: 401, stranger: 201, owner: 201 } },
+  { name: 'list goals', method: 'GET', path: '/v1/coach/goals', url: () => '/v1/coach/goals', expect: { anonymous: 401, stranger: 200, owner: 200 } },
+  { name: 'get goal', method: 'GET', path: '/v1/coach/goals/{id}', url: g, expect: OWNER_ONLY },
+  { name: 'change goal', method: 'PATCH', path: '/v1/coach/goals/{id}', url: g, body: () => ({ title: 'Taken' }), expect: OWNER_ONLY },
+  { name: 'delete goal', method: 'DELETE', path: '/v1/coach/goals/{id}', url: g, expect: { ...OWNER_ONLY, owner: 204 } },
+  { name: 'add action', method: 'POST', path: '/v1/coach/goals/{id}/actions', url: (w) => `${g(w)}/actions`, body: () => ({ title: 'More' }), expect: { ...OWNER_ONLY, owner: 201 } },
+  {
+    name: 'change action',
+    method: 'PATCH',
+    path: '/v1/coach/goals/{id}/actions/{actionId}',
+    url: (w) => `${g(w)}/actions/${w.actionId}`,
+    body: () => ({ done: true }),
+    expect: OWNER_ONLY,
+  },
+  { name: 'delete action', method: 'DELETE', path: '/v1/coach/goals/{id}/actions/{actionId}', url: (w) => `${g(w)}/actions/${w.actionId}`, expect: { ...OWNER_ONLY, owner: 204 } },
+  { name: "a day's actions", method: 'GET', path: '/v1/coach/actions', url: () => '/v1/coach/actions', expect: { anonymous: 401, stranger: 200, owner: 200 } },
+];
+
+describe('authorization matrix: Lens goals and actions × owner, stranger, anonymous', () => {
+  it.each(GOAL_ROUTES.map((r) => [r.name, r] as const))('%s', async (_name, route) => {
+    const w = await goalWorld();
+    const ownerView = () => call(t.app, 'GET', g(w), { token: w.owner.accessToken }).then((res) => res.body);
+    const before = await ownerView();
+    for (const role of ['anonymous', 'stranger', 'owner'] as const) {
+      const token = role === 'anonymous' ? undefined : w[role].accessToken;
+      const res = await call(t.app, route.method, route.url(w), { ...(token ? { token } : {}), body: route.body?.() });
+      expect(res.statusCode, `${role}: ${res.body}`).toBe(route.expect[role]);
+      if (res.statusCode >= 400) expect(res.headers['content-type']).toMatch(/problem\+json/);
+      if (role === 'stranger' && route.method === 'GET' && res.statusCode === 200) expect(res.body, 'no trace of the owner\'s goal').not.toContain(w.goalId);
+      if (role !== 'owner') expect(await ownerView(), `${role} changed nothing`).toBe(before);
+    }
+  });
+
+  it('covers every Lens route in the API', async () => {
+    const doc = (await call(t.app, 'GET', '/openapi.json')).json() as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/v1/coach/goals') || path === '/v1/coach/actions')
+      .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+    expect(GOAL_ROUTES.map((r) => `${r.method} ${r.path}`).sort()).toEqual(documented.sort());
+  });
+});

@@ -5,7 +5,7 @@ import { useTestApp } from '../helpers/app.js';
 
 const t = useTestApp();
 
-const LISTS = ['/v1/drafts', '/v1/auth/sessions'] as const;
+const LISTS = ['/v1/drafts', '/v1/auth/sessions', '/v1/coach/goals'] as const;
 const ID = '01a200cb-3f70-74d5-8e75-7a0ac9ba7b91';
 const raw = (text: string) => Buffer.from(text).toString('base64url');
 

@@ -193,6 +193,9 @@ describe('Idempotency-Key on every authenticated mutation', () => {
     const draft = await createDraft(t.app, owner, { initialSegment: 'first words' });
     const other = randomUUID();
     const d = `/v1/drafts/${draft.id}`;
+    const goal = (await call(t.app, 'POST', '/v1/coach/goals', { token: owner.accessToken, body: { title: 'Write weekly' } })).json();
+    const goalAction = (await call(t.app, 'POST', `/v1/coach/goals/${goal.id}/actions`, { token: owner.accessToken, body: { title: 'Outline' } })).json();
+    const gl = `/v1/coach/goals/${goal.id}`;
     // One request per route (path template → request); refusals count, since they are answers too.
     const segment = draft.segments[0]!.id;
     const mirror = (await call(t.app, 'POST', '/v1/coach/mirror/sessions', { token: owner.accessToken, body: {} })).json().id as string;
@@ -230,6 +233,12 @@ describe('Idempotency-Key on every authenticated mutation', () => {
       'POST /v1/coach/mirror/sessions': { url: '/v1/coach/mirror/sessions', body: { title: 'Keyed' } },
       'POST /v1/coach/mirror/sessions/{id}/messages': { url: `/v1/coach/mirror/sessions/${mirror}/messages`, body: { content: 'A keyed message' } },
       'DELETE /v1/coach/mirror/sessions/{id}': { url: `/v1/coach/mirror/sessions/${other}` },
+      'POST /v1/coach/goals': { url: '/v1/coach/goals', body: { title: 'Keyed goal', why: 'I feel worthless' } },
+      'PATCH /v1/coach/goals/{id}': { url: gl, body: { status: 'completed' } },
+      'POST /v1/coach/goals/{id}/actions': { url: `${gl}/actions`, body: { title: 'Keyed action' } },
+      'PATCH /v1/coach/goals/{id}/actions/{actionId}': { url: `${gl}/actions/${goalAction.id}`, body: { done: true } },
+      'DELETE /v1/coach/goals/{id}/actions/{actionId}': { url: `${gl}/actions/${goalAction.id}` },
+      'DELETE /v1/coach/goals/{id}': { url: gl },
     };
     const endingTheSession: Record<string, { url: string }> = {
       'POST /v1/auth/logout-all': { url: '/v1/auth/logout-all' },

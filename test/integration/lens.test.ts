@@ -66,6 +66,18 @@ describe('Lens goals', () => {
     expect(crisis.safety.resources.map((r: { contact: string }) => r.contact)).toContain('Call or text 988');
   });
 
+  it('sets a goal once under an Idempotency-Key: the replay carries the same notice, and one safety event is written', async () => {
+    const writer = await registerUser(t.app);
+    const send = () => call(t.app, 'POST', '/v1/coach/goals', { token: writer.accessToken, body: { title: 'nobody would miss me' }, headers: { 'idempotency-key': 'goal-1' } });
+    const first = await send();
+    const again = await send();
+    expect(first.statusCode).toBe(201);
+    expect(first.json().safety.category).toBe('harmful_self_talk');
+    expect([again.statusCode, again.body, again.headers['idempotent-replayed']]).toEqual([201, first.body, 'true']);
+    expect(await goalCount(writer)).toBe(1);
+    expect(await t.database.db.select().from(safetyEvents)).toHaveLength(1);
+  });
+
   it('refuses blank or multi-line titles and control characters, and writes nothing', async () => {
     const writer = await registerUser(t.app);
     expectProblem(await newGoal(writer, { title: '   ' }), 400, 'validation_failed');

@@ -21,6 +21,7 @@ describe('?now= at the edge of the calendar', () => {
       `/v1/users/${me.user.id}/analytics`,
       '/v1/me/momentum',
       '/v1/today',
+      '/v1/coach/actions',
       `/v1/users/${me.user.id}/profile`,
       `/v1/users/${me.user.id}/share-card`,
       `/v1/drafts/${draft.id}/share-card`,

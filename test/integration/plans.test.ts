@@ -1,7 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import type { MyEntitlements } from '../../src/contract/plans.js';
-import { drafts, planEntitlements } from '../../src/server/db/schema/index.js';
+import { coachTurns, drafts, mirrorSessions, planEntitlements } from '../../src/server/db/schema/index.js';
 import { setRoleByEmail } from '../../src/server/features/users/repo.js';
 import { addCollaborator, call, createDraft, expectProblem, registerUser, type Account } from '../helpers/api.js';
 import { useTestApp } from '../helpers/app.js';
@@ -195,6 +196,12 @@ describe('GET /v1/me/entitlements and GET /v1/plans', () => {
   it('shows every entitlement of my plan with its usage', async () => {
     const me = await registerUser(t.app);
     await createDraft(t.app, me);
+    // Coach usage: two turns that count today (a failed one does not), a Mirror session this week, an active goal.
+    const now = t.clock.now();
+    const turn = (status: string) => ({ id: uuidv7(), userId: me.user.id, platform: 'x', text: 'A thought', status, createdAt: now, updatedAt: now });
+    await t.database.db.insert(coachTurns).values([turn('pending'), turn('done'), turn('failed')]);
+    await t.database.db.insert(mirrorSessions).values({ id: uuidv7(), userId: me.user.id, title: 'About my launch', createdAt: now, updatedAt: now });
+    expect((await call(t.app, 'POST', '/v1/coach/goals', { token: me.accessToken, body: { title: 'Write weekly' } })).statusCode).toBe(201);
     expect(await entitlements(me)).toEqual({
       plan: 'free',
       enforcementEnabled: true,
@@ -202,9 +209,9 @@ describe('GET /v1/me/entitlements and GET /v1/plans', () => {
         { key: 'drafts.max', kind: 'limit', limit: 10, used: 1, remaining: 9, graceTotal: 2, graceLeft: 2, decision: 'ALLOW', override: null },
         { key: 'collaborators.max', kind: 'limit', limit: 3, used: 0, remaining: 3, graceTotal: 1, graceLeft: 1, decision: 'ALLOW', override: null },
         { key: 'analytics.enabled', kind: 'flag', limit: 1, used: null, remaining: null, graceTotal: 0, graceLeft: 0, decision: 'ALLOW', override: null },
-        { key: 'coach.turns_per_day', kind: 'limit', limit: 10, used: 0, remaining: 10, graceTotal: 0, graceLeft: 0, decision: 'ALLOW', override: null },
-        { key: 'coach.mirror_sessions_per_week', kind: 'limit', limit: 2, used: 0, remaining: 2, graceTotal: 0, graceLeft: 0, decision: 'ALLOW', override: null },
-        { key: 'coach.goals.max', kind: 'limit', limit: 3, used: 0, remaining: 3, graceTotal: 0, graceLeft: 0, decision: 'ALLOW', override: null },
+        { key: 'coach.turns_per_day', kind: 'limit', limit: 10, used: 2, remaining: 8, graceTotal: 0, graceLeft: 0, decision: 'ALLOW', override: null },
+        { key: 'coach.mirror_sessions_per_week', kind: 'limit', limit: 2, used: 1, remaining: 1, graceTotal: 0, graceLeft: 0, decision: 'ALLOW', override: null },
+        { key: 'coach.goals.max', kind: 'limit', limit: 3, used: 1, remaining: 2, graceTotal: 0, graceLeft: 0, decision: 'ALLOW', override: null },
       ],
     });
     expectProblem(await call(t.app, 'GET', '/v1/me/entitlements'), 401, 'unauthorized');
