@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { useTestApp } from '../helpers/app.js';
+import { createLogger } from '../../src/server/platform/observability.js';
+import { LogSink, useTestApp } from '../helpers/app.js';
 import { TEST_AI_CONFIG } from '../helpers/ai.js';
 
 const t = useTestApp();
@@ -20,5 +21,15 @@ describe('/readyz and /metrics show the AI gateway', () => {
     const metrics = await app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toContain('onering_ai_breaker_state{provider="openai"} 0');
     expect(res.body + metrics.body).not.toContain(secret);
+  });
+});
+
+describe('AI_API_KEY', () => {
+  it('is redacted from log lines, at the top or inside the config', () => {
+    const secret = 'sk-test-never-logged-0123456789';
+    const sink = new LogSink();
+    createLogger('info', sink).info({ apiKey: secret, ai: { apiKey: secret }, config: { ai: { apiKey: secret } } }, 'configured');
+    expect(sink.lines).toHaveLength(1);
+    expect(sink.lines[0]).not.toContain(secret);
   });
 });

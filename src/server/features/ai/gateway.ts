@@ -52,9 +52,13 @@ export function createAiGateway(deps: AiGatewayDeps): AiGatewayService {
       day: utcDay(now),
       estimateMicros: estimateMicros(price, envelope.messages, envelope.maxTokens),
     };
+    // The reservation row first and the shared global row last: the global row's lock, which every call
+    // of the feature waits for, is then held from its update to the caller's commit only. Every path takes
+    // the user's row before the global one (settlement too), so two calls cannot deadlock.
+    await insertReservation(tx, reservation, now);
     const holders: Array<[BudgetScope, string]> = [
-      ['global', 'global'],
       ['user', envelope.userId],
+      ['global', 'global'],
     ];
     for (const [scope, holder] of holders) {
       if (!(await reserveBudget(tx, reservation.day, envelope.feature, scope, holder, reservation.estimateMicros))) {
@@ -62,7 +66,6 @@ export function createAiGateway(deps: AiGatewayDeps): AiGatewayService {
         throw new AiBudgetExhaustedError(envelope.feature, scope, secondsUntilNextUtcDay(now));
       }
     }
-    await insertReservation(tx, reservation, now);
     return { admitted: true, reservation };
   }
 

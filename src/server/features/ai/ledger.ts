@@ -2,10 +2,11 @@ import type { Logger } from 'pino';
 import type { AiOutcome, AiProvider } from '../../../contract/coach.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../platform/clock.js';
-import { costMicros } from './cost.js';
+import { costMicros, type Price } from './cost.js';
+import { ProviderError } from './providers/provider.js';
 import type { AiMetrics } from './metrics.js';
 import type { Reservation, UsageRecord } from './gateway-types.js';
-import { adjustBudget, findPrice, insertUsage, markSettled } from './repo.js';
+import { findPrice, settleReservation } from './repo.js';
 
 /** One provider call as it ended, before it is priced. */
 export type Attempt = {
@@ -18,37 +19,35 @@ export type Attempt = {
 };
 
 /**
- * Writes a call's attempts (one usage row each, priced from the table) and settles its reservation in one
- * transaction: the reservation takes the sum of their costs, and both budget rows move from the estimate to
- * that sum. A reservation the abandoned sweep already settled keeps the estimate it was charged. Answers the
- * sum in micro-dollars.
+ * Writes a call's attempts (one usage row each, priced from the table) and settles its reservation with
+ * the sum of their costs, in one statement (repo.settleReservation). Answers the sum in micro-dollars.
  */
 export async function settle(db: Db, clock: Clock, metrics: AiMetrics, reservation: Reservation, attempts: readonly Attempt[]): Promise<number> {
-  const priced = await db.transaction(async (tx) => {
-    const records: UsageRecord[] = [];
-    for (const a of attempts) {
-      const price = await findPrice(tx, a.provider, a.model);
-      const micros = price ? costMicros(price, a.inputTokens, a.outputTokens) : 0;
-      records.push({ reservationId: reservation.id, userId: reservation.userId, feature: reservation.feature, ...a, costMicros: micros });
-    }
-    const now = clock.now();
-    await insertUsage(tx, records, now);
-    const total = records.reduce((sum, r) => sum + r.costMicros, 0);
-    if (await markSettled(tx, reservation.id, total, now)) {
-      const delta = total - reservation.estimateMicros;
-      await adjustBudget(tx, reservation.day, reservation.feature, 'global', delta);
-      await adjustBudget(tx, reservation.day, reservation.feature, reservation.userId, delta);
-    }
-    return records;
-  });
-  for (const r of priced) {
+  const prices = new Map<string, Price | null>();
+  const records: UsageRecord[] = [];
+  for (const a of attempts) {
+    const key = `${a.provider}\0${a.model}`;
+    if (!prices.has(key)) prices.set(key, await findPrice(db, a.provider, a.model));
+    const price = prices.get(key);
+    const micros = price ? costMicros(price, a.inputTokens, a.outputTokens) : 0;
+    records.push({ reservationId: reservation.id, userId: reservation.userId, feature: reservation.feature, ...a, costMicros: micros });
+  }
+  const total = records.reduce((sum, r) => sum + r.costMicros, 0);
+  await settleReservation(db, reservation, records, total, clock.now());
+  for (const r of records) {
     metrics.call(r.feature, r.provider, r.outcome, r.latencyMs / 1000, { input: r.inputTokens, output: r.outputTokens }, r.costMicros);
   }
-  return priced.reduce((sum, r) => sum + r.costMicros, 0);
+  return total;
 }
 
-/** Logs a failed attempt without the user's words: which provider, what went wrong. */
+/**
+ * Logs a failed call by its kind only (status, connection, timeout, breaker): a provider's error message
+ * may quote the request, and the user's words never reach the logs.
+ */
 export function logFailure(log: Logger, feature: string, provider: AiProvider, error: unknown, fallback: boolean): void {
-  const message = error instanceof Error ? error.message : String(error);
-  log.warn({ feature, provider, failure: message.slice(0, 200), fallback }, 'ai provider call failed');
+  const failure =
+    error instanceof ProviderError
+      ? { status: error.status, connection: error.connection, retryAfterMs: error.retryAfterMs }
+      : { kind: error instanceof Error ? error.name : typeof error };
+  log.warn({ feature, provider, failure, fallback }, 'ai provider call failed');
 }

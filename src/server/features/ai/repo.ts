@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { AiFeature, AiProvider } from '../../../contract/coach.js';
 import type { Db } from '../../db/client.js';
-import { aiPrices, aiReservations, aiUsage } from '../../db/schema/coach.js';
+import { aiPrices, aiReservations } from '../../db/schema/coach.js';
 import type { Price } from './cost.js';
 import type { BudgetScope } from './errors.js';
 import type { Reservation, UsageRecord } from './gateway-types.js';
@@ -37,14 +37,6 @@ export async function reserveBudget(db: Db, day: string, feature: AiFeature, sco
   return rowsOf(result).length === 1;
 }
 
-/** Moves a budget's use by `delta` (a settled call's cost minus its estimate; negative gives back). */
-export async function adjustBudget(db: Db, day: string, feature: AiFeature, holder: string, delta: number): Promise<void> {
-  if (delta === 0) return;
-  await db.execute(sql`
-    update ai_budget_days set used_micros = greatest(0, used_micros + ${delta})
-    where day = ${day} and feature = ${feature} and holder = ${holder}`);
-}
-
 export async function insertReservation(db: Db, reservation: Reservation, at: Date): Promise<void> {
   await db.insert(aiReservations).values({
     id: reservation.id,
@@ -56,19 +48,38 @@ export async function insertReservation(db: Db, reservation: Reservation, at: Da
   });
 }
 
-export async function insertUsage(db: Db, records: readonly UsageRecord[], at: Date): Promise<void> {
-  if (records.length === 0) return;
-  await db.insert(aiUsage).values(records.map((r) => ({ id: randomUUID(), ...r, createdAt: at })));
-}
-
-/** Marks a reservation settled at `micros`; false when it already was (the abandoned sweep got there first). */
-export async function markSettled(db: Db, reservationId: string, micros: number, at: Date): Promise<boolean> {
-  const rows = await db
-    .update(aiReservations)
-    .set({ settledMicros: micros, settledAt: at })
-    .where(and(eq(aiReservations.id, reservationId), isNull(aiReservations.settledAt)))
-    .returning({ id: aiReservations.id });
-  return rows.length === 1;
+/**
+ * Settles a call in one statement (atomic without a transaction of its own, and holding the budget rows'
+ * locks only while it runs): its usage rows are written, the reservation takes `total`, and both budget rows
+ * move by `total - estimate`. A reservation the abandoned sweep already settled keeps the estimate it was
+ * charged (the budgets already hold it); its usage rows are still written.
+ */
+export async function settleReservation(db: Db, reservation: Reservation, records: readonly UsageRecord[], total: number, at: Date): Promise<void> {
+  const when = at.toISOString();
+  const values = records.map(
+    (r) => sql`(${randomUUID()}::uuid, ${r.reservationId}::uuid, ${r.userId}::uuid, ${r.feature}, ${r.provider}, ${r.model}, ${r.outcome},
+      ${r.inputTokens}::int, ${r.outputTokens}::int, ${r.costMicros}::bigint, ${r.latencyMs}::int, ${when}::timestamptz)`,
+  );
+  const usage =
+    values.length === 0
+      ? sql``
+      : sql`, usage as (insert into ai_usage (id, reservation_id, user_id, feature, provider, model, outcome, input_tokens, output_tokens,
+          cost_micros, latency_ms, created_at) values ${sql.join(values, sql`, `)} returning 1)`;
+  await db.execute(sql`
+    with settled as (
+      update ai_reservations set settled_micros = ${total}, settled_at = ${when}::timestamptz
+      where id = ${reservation.id} and settled_at is null returning id)
+    ${usage},
+    budgets as (
+      update ai_budget_days b set used_micros = greatest(0, b.used_micros + ${total - reservation.estimateMicros}::bigint)
+      from (
+        -- The user's row locked before the global one, the order admit takes them in: no deadlock between them.
+        select day, feature, holder from ai_budget_days
+        where day = ${reservation.day} and feature = ${reservation.feature} and holder in ('global', ${reservation.userId})
+          and exists (select 1 from settled)
+        order by holder = 'global' for update) locked
+      where b.day = locked.day and b.feature = locked.feature and b.holder = locked.holder returning 1)
+    select count(*) from settled`);
 }
 
 /**

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { AiProvider } from '../../../contract/coach.js';
 import type { AiConfig } from '../../config.js';
 import type { Db } from '../../db/client.js';
-import { aiUsage } from '../../db/schema/coach.js';
+import { aiReservations, aiUsage } from '../../db/schema/coach.js';
 import type { Clock } from '../../platform/clock.js';
-import { lockAbandoned, markSettled } from './repo.js';
+import { inArray, sql } from 'drizzle-orm';
+import { lockAbandoned } from './repo.js';
 
 export const ABANDONED_SWEEP_EVERY_MS = 60_000;
 const SWEEP_BATCH = 100;
@@ -44,7 +45,10 @@ export async function sweepAbandoned(db: Db, clock: Clock, upstream: { provider:
           createdAt: now,
         })),
       );
-      for (const r of open) await markSettled(tx, r.id, r.estimateMicros, now);
+      await tx
+        .update(aiReservations)
+        .set({ settledMicros: sql`${aiReservations.estimateMicros}`, settledAt: now })
+        .where(inArray(aiReservations.id, open.map((r) => r.id)));
       return open.length;
     });
     settled += count;

@@ -20,6 +20,8 @@ export function createOpenAiProvider(options: OpenAiOptions): Provider {
     apiKey: options.apiKey ?? 'unused',
     maxRetries: 0,
     timeout: CLIENT_TIMEOUT_MS,
+    // Its debug lines would print requests (the user's words) to the console, past our logger's rules.
+    logLevel: 'off',
   });
   const failure = (error: unknown) => providerError(error, options.clock);
 

@@ -52,7 +52,8 @@ export function parseRetryAfter(value: string | null | undefined, now: Date): nu
   if (value === null || value === undefined) return null;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
+  // An HTTP date starts with the day's name ("Sun, 06 Nov 1994 08:49:37 GMT"); Date.parse alone takes "-1".
+  const at = /^[A-Za-z]{3}/.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
   if (Number.isNaN(at)) return null;
   return Math.max(0, at - now.getTime());
 }

@@ -1,0 +1,42 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseTurnAnswer } from '../../coach/turn-format.js';
+import { createLocalProvider, mirrorAnswer, turnAnswer } from './local.js';
+
+describe('the offline provider', () => {
+  it('answers a Turn with one to three distinct rewrites, the same every time for the same words', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 300 }).filter((s) => s.trim().length > 0 && !/^\s*-{3,}\s*$/m.test(s)), (post) => {
+        const answer = turnAnswer(post.trim());
+        expect(turnAnswer(post.trim())).toBe(answer);
+        const rewrites = parseTurnAnswer(answer);
+        expect(rewrites.length).toBeGreaterThanOrEqual(1);
+        expect(rewrites.length).toBeLessThanOrEqual(3);
+        expect(new Set(rewrites).size).toBe(rewrites.length);
+      }),
+    );
+  });
+
+  it('takes filler words out, opens with the point and ends inviting a reply', () => {
+    const rewrites = parseTurnAnswer(turnAnswer('I think we basically shipped too late. Next time we ship on Friday.'));
+    expect(rewrites[0]).toBe('We shipped too late. Next time we ship on Friday.');
+    expect(rewrites[1]).toBe('Next time we ship on Friday. We shipped too late.');
+    expect(rewrites[2]).toMatch(/^We shipped too late\. Next time we ship on Friday\. .+\?$/);
+  });
+
+  it('answers Mirror with an observation and one question, chosen by the words', () => {
+    const one = mirrorAnswer('I keep rewriting my first line.');
+    expect(one).toBe(mirrorAnswer('I keep rewriting my first line.'));
+    expect(one.match(/\?/g)).toHaveLength(1);
+  });
+
+  it('stops at maxTokens with finishReason length', async () => {
+    const provider = createLocalProvider();
+    const answer = await provider.complete(
+      { feature: 'mirror', model: 'onering-local', temperature: 0, maxTokens: 3, messages: [{ role: 'user', content: 'Hello there.' }] },
+      new AbortController().signal,
+    );
+    expect(answer.finishReason).toBe('length');
+    expect(answer.usage.outputTokens).toBeLessThanOrEqual(3);
+  });
+});
