@@ -67,6 +67,9 @@ type Listener = (auth: AuthResponse | null) => void;
  */
 export class ApiClient {
   private accessToken: string | null = null;
+  /** `origin`: where the API answers; the page's own origin (relative paths) in the app. */
+  constructor(private readonly origin = '') {}
+
   private refreshing: Promise<AuthResponse | null> | null = null;
   private listener: Listener = () => undefined;
 
@@ -83,7 +86,7 @@ export class ApiClient {
     const headers: Record<string, string> = { ...extra };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.accessToken) headers.authorization = `Bearer ${this.accessToken}`;
-    return fetch(path, {
+    return fetch(this.origin + path, {
       method,
       headers,
       credentials: 'same-origin',
