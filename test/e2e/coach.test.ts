@@ -51,6 +51,22 @@ describe('Turn beside a draft', () => {
     expect(await postTexts(page)).toEqual(['Written on my other device.']);
     await context.close();
   });
+  it('turns a thought into posts for the platform picked, and keeps it among the recent turns', async () => {
+    const bilbo = await registerWriter(t.server.url, 'Bilbo');
+    const { context, page } = await openAs(phone, t.server.url, bilbo);
+    await page.goto(`${t.server.url}/coach`);
+    await page.getByRole('navigation', { name: 'Coach' }).getByRole('link', { name: 'Turn' }).click();
+    await page.getByLabel('Your thought').fill('I keep starting stories and never finishing them, but today I wrote a whole page.');
+    await page.getByLabel('Platform').selectOption('bluesky');
+    await page.getByRole('button', { name: 'Ask for a Turn' }).click();
+    const answer = page.getByRole('list', { name: 'Suggestions for Bluesky' });
+    await expect.poll(() => answer.getByTestId('turn-suggestion').count()).toBeGreaterThan(0);
+    for (const count of await answer.locator('.post-count').allInnerTexts()) expect(count).toMatch(/^\d+ \/ 300$/);
+    await expect.poll(() => page.getByTestId('past-turn').count()).toBe(1);
+    await lookAt(page, 'coach-turn-thought-phone');
+    await context.close();
+  });
+
   it('shows the plan’s limit, and where to find more room, when the day’s turns are used', async () => {
     const admin = await call<Writer>(t.server.url, 'POST', '/v1/auth/register', undefined, { email: ADMIN_EMAIL, password: PASSWORD, displayName: 'Gandalf' });
     const lobelia = await registerWriter(t.server.url, 'Lobelia');

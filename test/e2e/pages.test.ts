@@ -58,6 +58,7 @@ beforeAll(async () => {
   // The coach: a goal with an action for today (on the goals and today pages) and a Mirror conversation.
   const goal = await api<{ id: string }>('POST', '/v1/coach/goals', sam.accessToken, { title: 'Finish the potato thread', why: 'Second breakfast deserves it.', targetDay: '2030-01-01' });
   await api('POST', `/v1/coach/goals/${goal.id}/actions`, sam.accessToken, { title: 'Write the opening post' });
+  await api('POST', '/v1/coach/turns', sam.accessToken, { text: 'Potatoes are the best part of any breakfast, second or otherwise.', platform: 'threads' });
   mirrorId = (await api<{ id: string }>('POST', '/v1/coach/mirror/sessions', sam.accessToken, { title: 'Why potatoes', draftId: draft.id })).id;
   await api('POST', `/v1/coach/mirror/sessions/${mirrorId}/messages`, sam.accessToken, { content: 'Is the opening too long for a thread about potatoes?' });
   // A second device, so the devices page has one to sign out.
@@ -86,6 +87,7 @@ const SIGNED_IN: Visit[] = [
   { name: 'insights-momentum-all', path: '/insights?metric=momentum&window=all', ready: (page) => page.getByTestId('leaderboard-message').waitFor() },
   { name: 'today', path: '/today', ready: (page) => expect.poll(() => page.getByTestId('day-action').count()).toBe(1) },
   { name: 'coach-goals', path: '/coach/goals', ready: (page) => expect.poll(() => page.getByTestId('goal-action').count()).toBe(1) },
+  { name: 'coach-turn', path: '/coach/turn', ready: (page) => expect.poll(() => page.getByTestId('past-turn').count()).toBe(1) },
   { name: 'coach-mirror', path: '/coach/mirror', ready: (page) => expect.poll(() => page.getByTestId('mirror-session').count()).toBe(1) },
   { name: 'coach-mirror-session', path: '/coach/mirror/:mirror', ready: (page) => expect.poll(() => page.getByTestId('mirror-message').count()).toBe(2) },
   { name: 'profile', path: '/u/:sam', ready: (page) => page.getByTestId('momentum-chart').waitFor() },

@@ -106,6 +106,7 @@ export const coachApi = new CoachApi(api);
 /** The coach's query keys: every coach read starts with 'coach', so one change can refresh them together. */
 export const coachKeys = {
   all: ['coach'] as const,
+  turns: () => ['coach', 'turns'] as const,
   sessions: () => ['coach', 'sessions'] as const,
   session: (id: string) => ['coach', 'sessions', id] as const,
   messages: (id: string) => ['coach', 'sessions', id, 'messages'] as const,

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { NavLink } from 'react-router';
 import './coach.css';
 
-/** The coach pages' heading, with its sections as tabs (Turn lives beside each draft). */
+/** The coach pages' heading, with its sections as tabs (Turn is also beside each draft). */
 export function CoachHeader({ title, children }: { title: string; children: ReactNode }) {
   return (
     <header>
@@ -10,6 +10,7 @@ export function CoachHeader({ title, children }: { title: string; children: Reac
       <p className="muted">{children}</p>
       <nav className="coach-tabs" aria-label="Coach">
         <NavLink to="/coach/goals">Goals</NavLink>
+        <NavLink to="/coach/turn">Turn</NavLink>
         <NavLink to="/coach/mirror">Mirror</NavLink>
       </nav>
     </header>

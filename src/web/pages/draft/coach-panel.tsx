@@ -1,10 +1,10 @@
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { Turn } from '../../../contract/coach.js';
 import type { Draft, Segment } from '../../../contract/drafts.js';
 import { PLATFORM_NAMES } from '../../../contract/platform-text.js';
 import { api, ApiError } from '../../api/client.js';
-import { coachApi } from '../../api/coach.js';
+import { coachApi, coachKeys } from '../../api/coach.js';
 import { localChange } from '../../api/draft-cache.js';
 import { AnsweredByNote, CoachError, SafetyNoticeView } from '../../components/coach-notices.js';
 import { useCoachTarget } from './coach-target.js';
@@ -33,6 +33,7 @@ export function CoachPanel({ draft, canApply }: { draft: Draft; canApply: boolea
   const target = useCoachTarget();
   const heading = useRef<HTMLHeadingElement>(null);
   const change = useDraftChange(draft.id);
+  const queryClient = useQueryClient();
   const [chosen, setChosen] = useState(draft.segments[0]?.id ?? '');
   const [asked, setAsked] = useState<Asked | null>(null);
   const [result, setResult] = useState<ApplyResult>(null);
@@ -51,6 +52,7 @@ export function CoachPanel({ draft, canApply }: { draft: Draft; canApply: boolea
     onSuccess: (answer, s) => {
       setAsked({ turn: answer, segmentId: s.id, revision: s.revision });
       setResult(null);
+      void queryClient.invalidateQueries({ queryKey: coachKeys.turns() });
     },
   });
   const apply = useMutation({
