@@ -19,6 +19,22 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the AI gateway settings: the offline provider by default, AI_BASE_URL must be http(s)', () => {
+    expect(loadConfig({}).ai).toEqual({
+      baseUrl: undefined,
+      apiKey: undefined,
+      model: 'gpt-4o-mini',
+      timeoutMs: 20_000,
+      maxRetries: 2,
+      breakerThreshold: 5,
+      breakerHalfOpenMs: 30_000,
+    });
+    const ai = loadConfig({ AI_BASE_URL: 'https://api.openai.com/v1', AI_API_KEY: 'sk-x', AI_MODEL: 'gpt-4.1-mini', AI_MAX_RETRIES: '0' }).ai;
+    expect(ai).toMatchObject({ baseUrl: 'https://api.openai.com/v1', apiKey: 'sk-x', model: 'gpt-4.1-mini', maxRetries: 0 });
+    expect(() => loadConfig({ AI_BASE_URL: 'ftp://models.example' })).toThrow(ConfigError);
+    expect(() => loadConfig({ AI_TIMEOUT_MS: '0' })).toThrow(ConfigError);
+  });
+
   it('reads lists and switches', () => {
     const config = loadConfig({ ADMIN_EMAILS: ' A@x.test, b@y.test ,', RATE_LIMITS: 'off', PORT: '8080', COOKIE_SECURE: 'false' });
     expect(config.adminEmails).toEqual(['a@x.test', 'b@y.test']);

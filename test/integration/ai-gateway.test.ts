@@ -195,3 +195,18 @@ describe('metrics', () => {
     expect(text).not.toContain('shipping');
   });
 });
+
+describe('parallel admissions at the edge of a budget', () => {
+  // Truly parallel on PostgreSQL (also test/postgres/ai-budget-concurrency.test.ts); PGlite runs them one by one.
+  it('admit exactly as many as fit; the sum reserved never passes the budget', async () => {
+    const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl });
+    const userId = await insertUser(db(), clock.now());
+    const envelope = envelopeFor(userId);
+    const estimate = estimateMicros({ inputMicrosPerMillion: 150_000, outputMicrosPerMillion: 600_000 }, envelope.messages, envelope.maxTokens);
+    await setBudget(db(), 'turn', 'user', estimate * 7 + estimate - 1);
+    const results = await Promise.allSettled(Array.from({ length: 50 }, () => db().transaction((tx) => gateway.admit(tx, envelope))));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(7);
+    expect(await budgetUse(db())).toEqual({ 'turn/global': estimate * 7, 'turn/user': estimate * 7 });
+    expect(await db().select().from(aiReservations)).toHaveLength(7);
+  });
+});

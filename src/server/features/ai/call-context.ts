@@ -6,6 +6,7 @@ import type { Db } from '../../db/client.js';
 import type { Clock } from '../../platform/clock.js';
 import type { AiEnvelope } from './gateway-types.js';
 import type { AiMetrics } from './metrics.js';
+import type { PriceBook } from './prices.js';
 import type { Provider, ProviderRequest } from './providers/provider.js';
 
 export type AiGatewayDeps = {
@@ -25,6 +26,7 @@ export type CallContext = {
   metrics: AiMetrics;
   upstream: Upstream;
   local: Provider;
+  prices: PriceBook;
 };
 
 export function requestOf(envelope: AiEnvelope, model: string): ProviderRequest {

@@ -9,7 +9,8 @@ import { AiMetrics } from './metrics.js';
 import { createLocalProvider, LOCAL_MODEL } from './providers/local.js';
 import { createOpenAiProvider } from './providers/openai.js';
 import type { Completion, Provider, ProviderRequest } from './providers/provider.js';
-import { findPrice, insertReservation, reserveBudget } from './repo.js';
+import { PriceBook } from './prices.js';
+import { insertReservation, reserveBudget } from './repo.js';
 import { AttemptTimedOut, breakerStateOf, callPolicy, createBreaker, isBreakerOpen } from './resilience.js';
 import { screen } from './safety-gate.js';
 import { streamAnswer } from './streaming.js';
@@ -34,7 +35,8 @@ export function createAiGateway(deps: AiGatewayDeps): AiGatewayService {
   const upstream: Upstream = config.baseUrl
     ? { provider: createOpenAiProvider({ baseUrl: config.baseUrl, apiKey: config.apiKey, clock }), model: config.model, breaker: createBreaker(config) }
     : { provider: local, model: LOCAL_MODEL, breaker: null };
-  const context: CallContext = { deps, metrics, upstream, local };
+  const prices = new PriceBook(db);
+  const context: CallContext = { deps, metrics, upstream, local, prices };
   const breakerState = (): BreakerState => (upstream.breaker ? breakerStateOf(upstream.breaker) : 'closed');
   metrics.breakerState(upstream.provider.name, breakerState());
   const stateListener = upstream.breaker?.onStateChange(() => metrics.breakerState(upstream.provider.name, breakerState()));
@@ -43,7 +45,7 @@ export function createAiGateway(deps: AiGatewayDeps): AiGatewayService {
     const now = clock.now();
     const safety = await screen(tx, envelope, now);
     if (safety) return { admitted: false, safety };
-    const price = await findPrice(tx, upstream.provider.name, modelFor(envelope));
+    const price = await prices.priceOf(upstream.provider.name, modelFor(envelope), tx);
     if (!price) throw new Error(`ai_prices has no price for provider ${upstream.provider.name} (model or '*')`);
     const reservation: Reservation = {
       id: randomUUID(),
@@ -96,7 +98,7 @@ export function createAiGateway(deps: AiGatewayDeps): AiGatewayService {
       const completion = await timedAttempt(local, requestOf(envelope, LOCAL_MODEL), new AbortController().signal, attempts);
       answered = { completion, provider: 'local', model: LOCAL_MODEL, fallback: true };
     }
-    const micros = await settle(db, clock, metrics, reservation, attempts);
+    const micros = await settle(db, clock, metrics, prices, reservation, attempts);
     const { completion } = answered;
     return {
       text: completion.text,

@@ -49,8 +49,8 @@ export async function insertReservation(db: Db, reservation: Reservation, at: Da
 }
 
 /**
- * Settles a call in one statement (atomic without a transaction of its own, and holding the budget rows'
- * locks only while it runs): its usage rows are written, the reservation takes `total`, and both budget rows
+ * Settles a call in one statement (atomic without a transaction of its own, committed without waiting for
+ * the WAL flush, and holding the budget rows' locks only while it runs): its usage rows are written, the reservation takes `total`, and both budget rows
  * move by `total - estimate`. A reservation the abandoned sweep already settled keeps the estimate it was
  * charged (the budgets already hold it); its usage rows are still written.
  */
@@ -79,7 +79,9 @@ export async function settleReservation(db: Db, reservation: Reservation, record
           and exists (select 1 from settled)
         order by holder = 'global' for update) locked
       where b.day = locked.day and b.feature = locked.feature and b.holder = locked.holder returning 1)
-    select count(*) from settled`);
+    -- Commit without waiting for the WAL flush: this statement is its own transaction, so the setting is
+    -- for it alone (see ledger.settle for why a lost settlement is safe).
+    select count(*), set_config('synchronous_commit', 'off', true) from settled`);
 }
 
 /**

@@ -59,7 +59,7 @@ async function run(ctx: CallContext, envelope: AiEnvelope, model: string, reserv
     }
   }
   const read = opened ? await readAll(opened, envelope.timeoutMs, stops, queue, attempts) : { text: '', finishReason: 'cut' as const, usage: noUsage };
-  const micros = await settle(ctx.deps.db, ctx.deps.clock, ctx.metrics, reservation, attempts);
+  const micros = await settle(ctx.deps.db, ctx.deps.clock, ctx.metrics, ctx.prices, reservation, attempts);
   return {
     ...read,
     provider: opened?.provider.name ?? upstream.provider.name,
