@@ -93,6 +93,7 @@ describe('Lens goals', () => {
     const goals = [await goal(writer), await goal(writer), await goal(writer)];
     const blocked = expectProblem(await newGoal(writer, { title: 'A fourth', why: 'I hate myself' }), 403, 'quota_exceeded');
     expect(blocked).toMatchObject({ entitlement: 'coach.goals.max', limit: 3, used: 3, plan: 'free' });
+    expect(blocked.detail).toMatch(/completing or archiving a goal frees a place/);
     // Refused before any write: no goal, and no safety event either.
     expect(await goalCount(writer)).toBe(3);
     expect(await t.database.db.select().from(safetyEvents)).toEqual([]);
@@ -139,7 +140,13 @@ describe('Lens goals', () => {
     t.clock.advance(60_000);
     const changed = await patchGoal(writer, g.id, { title: 'New', why: 'Because it matters to me', targetDay: null });
     expect(changed.json()).toMatchObject({ title: 'New', why: 'Because it matters to me', targetDay: null, actionsPlanned: 1, updatedAt: '2026-03-01T09:01:00.000Z' });
+    expect(changed.json().safety).toBeNull();
     expectProblem(await patchGoal(writer, g.id, { title: ' ' }), 400, 'validation_failed');
+    // New words meet the precheck as on creation; a change that leaves the words alone does not.
+    const reworded = await patchGoal(writer, g.id, { why: "some days I'm such a failure" });
+    expect(reworded.json()).toMatchObject({ why: "some days I'm such a failure", safety: { category: 'harmful_self_talk' } });
+    expect((await patchGoal(writer, g.id, { targetDay: '2026-05-01' })).json().safety).toBeNull();
+    expect((await t.database.db.select().from(safetyEvents)).map((e) => [e.feature, e.ruleId])).toEqual([['lens', 'self_talk.failure']]);
     expect((await call(t.app, 'DELETE', `/v1/coach/goals/${g.id}`, { token: writer.accessToken })).statusCode).toBe(204);
     expectProblem(await call(t.app, 'GET', `/v1/coach/goals/${g.id}`, { token: writer.accessToken }), 404, 'goal_not_found');
     expectProblem(await call(t.app, 'DELETE', `/v1/coach/goals/${g.id}`, { token: writer.accessToken }), 404, 'goal_not_found');

@@ -11,7 +11,6 @@ import {
   GOAL_STATUSES,
   GoalDetailSchema,
   GoalPageSchema,
-  GoalSchema,
   LensActionSchema,
   UpdateActionBodySchema,
   UpdateGoalBodySchema,
@@ -71,10 +70,11 @@ export async function lensRoutes(app: FastifyInstance, opts: { deps: lens.LensDe
       ...auth,
       schema: {
         ...schema,
-        description: 'Changes a goal\'s title, reason, target day (null clears it) or status. Making a goal active again counts against `coach.goals.max`.',
+        description:
+          'Changes a goal\'s title, reason, target day (null clears it) or status. Making a goal active again counts against `coach.goals.max`. New words go through the safety precheck as on creation (`safety`; null when the words did not change).',
         params: IdParamsSchema,
         body: UpdateGoalBodySchema,
-        response: { 200: GoalSchema, ...problemResponses(400, 401, 403, 404) },
+        response: { 200: CreatedGoalSchema, ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => reply.commit(200, (transact) => lens.updateGoal({ ...deps, transact }, request.user!, request.params.id, request.body)),

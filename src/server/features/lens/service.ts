@@ -6,10 +6,10 @@ import {
   type CreatedGoalSchema,
   type CreateGoalBodySchema,
   type DayActions,
-  type Goal,
   type GoalDetail,
   type GoalStatus,
   type LensAction,
+  type SafetyNotice,
   type UpdateActionBodySchema,
   type UpdateGoalBodySchema,
 } from '../../../contract/coach.js';
@@ -30,8 +30,8 @@ import * as repo from './repo.js';
 
 /**
  * Lens: the user's goals and the small daily actions toward them. `enforce` keeps active goals within the
- * plan's `coach.goals.max`; a goal's words go through the safety precheck (a match still creates the goal,
- * and answers with support alongside it).
+ * plan's `coach.goals.max`; a goal's words go through the safety precheck (a match still sets or changes
+ * the goal, and answers with support alongside it).
  */
 export type LensDeps = { db: Db; clock: Clock; enforce: Enforce; transact?: Transact };
 
@@ -62,6 +62,17 @@ function requireText(raw: string, path: string): string {
   return value;
 }
 
+/**
+ * The precheck over a goal's words, the title and the reason read as one text (a thought may run from one
+ * into the other): on a match, a safety event in the caller's transaction and the notice to answer.
+ */
+async function safetyCheck(tx: Db, actor: AuthUser, goal: repo.GoalRow, now: Date): Promise<SafetyNotice | null> {
+  const found = precheck(`${goal.title}\n${goal.why}`);
+  if (!found) return null;
+  await recordSafetyEvent(tx, { userId: actor.id, feature: 'lens', category: found.category, ruleId: found.ruleId, at: now });
+  return noticeFor(found.category);
+}
+
 /** Sets a goal and its reason; enforced against `coach.goals.max` before any write. */
 export async function createGoal(deps: LensDeps, actor: AuthUser, input: CreateGoalBody): Promise<CreatedGoal> {
   const title = requireLine(input.title, 'body.title');
@@ -72,10 +83,7 @@ export async function createGoal(deps: LensDeps, actor: AuthUser, input: CreateG
     await deps.enforce(tx, actor.id, 'coach.goals.max', now);
     const row: repo.GoalRow = { id: uuidv7(), userId: actor.id, title, why, targetDay: input.targetDay ?? null, status: 'active', createdAt: now, updatedAt: now };
     await repo.insertGoal(tx, row);
-    // The title and the reason are read as one text: a thought may run from one into the other.
-    const found = precheck(`${title}\n${why}`);
-    if (found) await recordSafetyEvent(tx, { userId: actor.id, feature: 'lens', category: found.category, ruleId: found.ruleId, at: now });
-    return { ...presentGoal(row, undefined), safety: found ? noticeFor(found.category) : null };
+    return { ...presentGoal(row, undefined), safety: await safetyCheck(tx, actor, row, now) };
   });
 }
 
@@ -96,8 +104,11 @@ export async function getGoal(deps: LensDeps, actor: AuthUser, goalId: string): 
   return presentGoalDetail(goal, await repo.goalActions(deps.db, goalId));
 }
 
-/** Changes a goal's words, day or status; making a goal active again counts against `coach.goals.max`. */
-export async function updateGoal(deps: LensDeps, actor: AuthUser, goalId: string, input: UpdateGoalBody): Promise<Goal> {
+/**
+ * Changes a goal's words, day or status; making a goal active again counts against `coach.goals.max`. New
+ * words go through the precheck as on creation.
+ */
+export async function updateGoal(deps: LensDeps, actor: AuthUser, goalId: string, input: UpdateGoalBody): Promise<CreatedGoal> {
   const changes: repo.GoalChanges = {};
   if (input.title !== undefined) changes.title = requireLine(input.title, 'body.title');
   if (input.why !== undefined) changes.why = requireText(input.why, 'body.why');
@@ -111,8 +122,10 @@ export async function updateGoal(deps: LensDeps, actor: AuthUser, goalId: string
     if (changes.status === 'active' && goal.status !== 'active') await deps.enforce(tx, actor.id, 'coach.goals.max', now);
     const updated = Object.keys(changes).length === 0 ? goal : await repo.updateGoal(tx, actor.id, goalId, changes, now);
     if (!updated) throw goalNotFound();
+    const reworded = changes.title !== undefined || changes.why !== undefined;
+    const safety = reworded ? await safetyCheck(tx, actor, updated, now) : null;
     const counts = await repo.actionCounts(tx, [goalId]);
-    return presentGoal(updated, counts.get(goalId));
+    return { ...presentGoal(updated, counts.get(goalId)), safety };
   });
 }
 

@@ -24,7 +24,8 @@ function quotaDetail(fields: QuotaExceededFields, holder: LimitHolder): string {
   }
   const whose = holder === 'self' ? `your ${plan} plan` : `the ${plan} plan of this draft's owner`;
   const used = fields.used === null ? '' : ` (${fields.used} in use)`;
-  const archive = fields.entitlement === 'drafts.max' ? '; archiving a draft frees a place' : '';
+  const archive =
+    fields.entitlement === 'drafts.max' ? '; archiving a draft frees a place' : fields.entitlement === 'coach.goals.max' ? '; completing or archiving a goal frees a place' : '';
   return `You have reached the limit of ${fields.limit} ${WHAT[fields.entitlement]} on ${whose}${used}, and its grace is used up. ${lift}${archive}.`;
 }
 

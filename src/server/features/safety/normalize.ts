@@ -2,8 +2,8 @@
  * The precheck's normaliser: turns text into a skeleton where spelling noise no longer matters, in one pass
  * over the characters (linear time, no regular expression backtracking).
  *
- * The skeleton is the text's letters only, lowercased, without diacritics, leetspeak read back as letters
- * and every run of one letter kept once ("worthlessssss" and "worthless" read the same). Spaces and
+ * The skeleton is the text's letters only, lowercased, without diacritics, leetspeak and Cyrillic or Greek
+ * look-alikes read back as Latin letters, and every run of one letter kept once ("worthlessssss" and "worthless" read the same). Spaces and
  * punctuation are dropped from it, so "w o r t h l e s s" and "w.o.r.t.h.l.e.s.s" read as "worthless"; where
  * they stood is kept aside as word boundaries, so a phrase can be required to start and end on one
  * ("spend it all" does not contain "end it all"). Apostrophes vanish without a boundary (I’m, I'm, Im).
@@ -22,7 +22,13 @@ export interface Skeleton {
   readonly ends: ReadonlySet<number>;
 }
 
+/** Leetspeak, and `l` read as `i` (see above). */
 const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', l: 'i' };
+/** Cyrillic and Greek letters that look like Latin ones ("wоrthless" with a Cyrillic о), read as those. */
+const LOOK_ALIKES: Readonly<Record<string, string>> = {
+  а: 'a', е: 'e', о: 'o', р: 'p', с: 'c', у: 'y', х: 'x', і: 'i', ѕ: 's', ј: 'j', һ: 'h', к: 'k', м: 'm', т: 't', н: 'h', в: 'b',
+  α: 'a', ε: 'e', ο: 'o', ι: 'i', κ: 'k', ν: 'v', τ: 't', ρ: 'p', υ: 'u',
+};
 
 /** Apostrophes and look-alikes, and invisible characters: dropped without making a word boundary. */
 const IGNORED = new Set(["'", '’', '‘', 'ʼ', '`', '´', 'ʹ', '′', '\u00ad', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff']);
@@ -33,8 +39,10 @@ const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 /** The character `c` (lowercase) reads as in a skeleton: a letter, '' when ignored, or ' ' for a word boundary. */
 function readAs(c: string): string {
   if (IGNORED.has(c) || COMBINING_MARK.test(c)) return '';
-  const leet = LEET[c];
+  const look = LOOK_ALIKES[c] ?? c;
+  const leet = LEET[look];
   if (leet !== undefined) return leet;
+  if (look !== c) return look;
   return LETTER_OR_DIGIT.test(c) ? c : ' ';
 }
 

@@ -8,6 +8,7 @@ const TRUE_POSITIVES: Array<[text: string, ruleId: string]> = [
   ['I want to die', 'crisis.want_to_die'],
   ['honestly i just want to die', 'crisis.want_to_die'],
   ['hi i wanna die', 'crisis.want_to_die'],
+  ['i just wanna die lol', 'crisis.want_to_die'],
   ['1 w4nt 70 d13', 'crisis.want_to_die'],
   ['I WANT TO DIEEEE', 'crisis.want_to_die'],
   ["I don't want to wake up tomorrow", 'crisis.want_to_die'],
@@ -19,6 +20,7 @@ const TRUE_POSITIVES: Array<[text: string, ruleId: string]> = [
   ['kill my self', 'crisis.kill_myself'],
   ['k.i.l.l m.y.s.e.l.f', 'crisis.kill_myself'],
   ['thinking of unaliving myself', 'crisis.kill_myself'],
+  ["i'm gonna kms", 'crisis.kill_myself'],
   ['i want to end it all', 'crisis.end_my_life'],
   ["I'm going to end it all", 'crisis.end_my_life'],
   ['I want to end my life', 'crisis.end_my_life'],
@@ -43,6 +45,8 @@ const TRUE_POSITIVES: Array<[text: string, ruleId: string]> = [
   ['I’m w.o.r.t.h.l.e.s.s', 'self_talk.worthless'],
   ['I am wörthless', 'self_talk.worthless'],
   ['Ｉ ａｍ ｗｏｒｔｈｌｅｓｓ', 'self_talk.worthless'],
+  ['I am wоrthlеss', 'self_talk.worthless'],
+  ['і һаtе mуѕеlf', 'self_talk.hate_myself'],
   ['i feel so worthless today', 'self_talk.worthless'],
   ["I'm such a failure", 'self_talk.failure'],
   ['I feel like a failure', 'self_talk.failure'],
@@ -84,6 +88,8 @@ const FALSE_POSITIVES = [
   'I want to diet',
   'the hero wants to end it all in the finale',
   'I want to dye my hair',
+  'I ran 5 kms today',
+  "I don't want to die on this hill",
 ];
 
 describe('the safety precheck', () => {

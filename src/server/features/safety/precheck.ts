@@ -50,9 +50,6 @@ interface TrieNode {
 
 const newNode = (): TrieNode => ({ next: new Map() });
 
-/** The longest benign phrase, in skeleton letters: how far back a benign span covering a hit can start. */
-let longestBenign = 0;
-
 function insert(root: TrieNode, template: string, mark: (node: TrieNode) => void): number {
   let longest = 0;
   for (const phrase of expandTemplate(template)) {
@@ -74,8 +71,10 @@ function insert(root: TrieNode, template: string, mark: (node: TrieNode) => void
 
 const ROOT = newNode();
 for (const rule of SAFETY_RULES) for (const template of rule.phrases) insert(ROOT, template, (node) => (node.rule ??= rule));
-for (const template of BENIGN_PHRASES) longestBenign = Math.max(longestBenign, insert(ROOT, template, (node) => (node.benign = true)));
+/** The longest benign phrase, in skeleton letters: how far back a benign span covering a hit can start. */
+const LONGEST_BENIGN = Math.max(0, ...BENIGN_PHRASES.map((template) => insert(ROOT, template, (node) => (node.benign = true))));
 
+/** SAFETY_CATEGORIES lists the most serious first. */
 const SEVERITY: Readonly<Record<SafetyCategory, number>> = Object.fromEntries(SAFETY_CATEGORIES.map((category, i) => [category, i])) as Record<SafetyCategory, number>;
 
 /**
@@ -105,9 +104,9 @@ export function precheck(text: string): { category: SafetyCategory; ruleId: stri
   return { category: found.category, ruleId: found.id };
 }
 
-/** Whether a benign phrase spans the hit: only one starting at most `longestBenign` letters before it can. */
+/** Whether a benign phrase spans the hit: only one starting at most LONGEST_BENIGN letters before it can. */
 function coveredByBenign(hit: { start: number; end: number }, benignEnd: ReadonlyMap<number, number>): boolean {
-  for (let start = hit.start; start >= 0 && start >= hit.start - longestBenign; start--) {
+  for (let start = hit.start; start >= 0 && start >= hit.start - LONGEST_BENIGN; start--) {
     if ((benignEnd.get(start) ?? -1) >= hit.end) return true;
   }
   return false;

@@ -28,7 +28,7 @@ const SO = '(so|such|really|totally|completely|utterly|truly|literally|just|abso
 /** "a" and what strengthens it ("I'm such a failure", "I feel like a complete burden"). */
 const SUCH_A = '(a|such a|a total|a complete|an absolute|an utter|a big|a huge|nothing but a|like a|like such a|like a total|like a complete)';
 /** Wanting or meaning to ("I want to", "I'm gonna", "I wish I could"). */
-const WANT_TO = "(want to|wanna|wanted to|just want to|really want to|wish i could|am going to|'m going to|'m gonna|am gonna|should just|think i should)";
+const WANT_TO = "(just |really |honestly |kind of |kinda |)(want to|wanna|wanted to|wish i could|am going to|'m going to|'m gonna|am gonna|should just|think i should)";
 const NOBODY = '(nobody|no one|noone|no-one|not one person|no body)';
 
 export const SAFETY_RULES: readonly SafetyRule[] = [

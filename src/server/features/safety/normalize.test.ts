@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { skeletonOf } from './normalize.js';
+
+const sorted = (set: ReadonlySet<number>) => [...set].sort((a, b) => a - b);
+
+describe('the precheck normaliser', () => {
+  it('keeps letters once per run, lowercased, without accents, leetspeak read back, i and l as one', () => {
+    expect(skeletonOf('WÖRTHLESSSSS').letters).toBe('worthies');
+    expect(skeletonOf('w0r7h13$$').letters).toBe('worthies');
+    expect(skeletonOf('Ｋｉｌｌ').letters).toBe('ki');
+    expect(skeletonOf('I’m').letters).toBe(skeletonOf("Im").letters);
+    expect(skeletonOf('kil\u200Bl').letters).toBe('ki');
+  });
+
+  it('drops spaces and punctuation from the letters and keeps them as word boundaries', () => {
+    const spaced = skeletonOf('w o r t h');
+    expect(spaced.letters).toBe('worth');
+    expect(sorted(spaced.starts)).toEqual([0, 1, 2, 3, 4]);
+    const words = skeletonOf('end it, all!');
+    expect(words.letters).toBe('enditai');
+    expect(sorted(words.starts)).toEqual([0, 3, 5]);
+    expect(sorted(words.ends)).toEqual([3, 5, 7]);
+  });
+
+  it('lets a letter shared across a boundary start the next word ("hi i want")', () => {
+    const shared = skeletonOf('hi i want');
+    expect(shared.letters).toBe('hiwant');
+    expect(shared.starts.has(1)).toBe(true);
+    expect(shared.ends.has(2)).toBe(true);
+  });
+
+  it('reads an empty or letterless text as nothing', () => {
+    expect(skeletonOf('').letters).toBe('');
+    expect(skeletonOf(' ... !!! ').letters).toBe('');
+  });
+});
