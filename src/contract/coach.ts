@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PlatformSchema } from './drafts.js';
+import { isBlank } from './text.js';
 
 /**
  * The AI writing coach: Turn (rewrites of a post or a thought), Mirror (reflective chat sessions about the
@@ -71,7 +72,11 @@ export const AnsweredBySchema = z.object({
 export type AnsweredBy = z.infer<typeof AnsweredBySchema>;
 
 /** Text a user sends the coach: a thought, a post, a message. */
-const CoachTextSchema = z.string().min(1).max(5000);
+const CoachTextSchema = z
+  .string()
+  .min(1)
+  .max(5000)
+  .refine((text) => !isBlank(text), 'Write a few words first.');
 
 // ---------------------------------------------------------------------------------------------------------
 // Turn

@@ -226,10 +226,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sharingRoutes, { deps: sharingDeps });
   await app.register(personalShareRoutes, { deps: { ...sharingDeps, webIndex } });
   await app.register(analyticsRoutes, { deps: { database, clock, enforce } });
-  await app.register(lensRoutes, { deps: { db: database.db, clock, enforce } });
   const coachDeps = { db: database.db, clock, ai, enforce };
   await app.register(turnRoutes, { deps: coachDeps });
   await app.register(mirrorRoutes, { deps: coachDeps });
+  await app.register(lensRoutes, { deps: { db: database.db, clock, enforce } });
   await app.register(adminUserRoutes, { deps: { db: database.db, clock } });
   await app.register(auditRoutes, { deps: { db: database.db } });
   await app.register(liveRoutes, {

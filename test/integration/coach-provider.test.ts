@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MirrorMessage, MirrorSession, Turn } from '../../src/contract/coach.js';
-import { aiUsage, mirrorMessages } from '../../src/server/db/schema/index.js';
+import type { MyEntitlements } from '../../src/contract/plans.js';
+import { aiUsage, coachTurns, mirrorMessages } from '../../src/server/db/schema/index.js';
 import { TEST_AI_CONFIG } from '../helpers/ai.js';
 import { call, expectProblem, registerUser, type Account } from '../helpers/api.js';
 import { useTestApp } from '../helpers/app.js';
@@ -63,6 +64,29 @@ describe('Turn on a provider', () => {
   });
 });
 
+async function turnsUsed(who: Account): Promise<number | null> {
+  const mine = (await call(t.app, 'GET', '/v1/me/entitlements', { token: who.accessToken })).json() as MyEntitlements;
+  return mine.entitlements.find((e) => e.key === 'coach.turns_per_day')!.used;
+}
+
+describe('a Turn that fails', () => {
+  it('answers 503 with Retry-After when the model gives no usable rewrite: the turn counts nothing and a keyed retry runs again', async () => {
+    const ann = await registerUser(t.app);
+    fake.then({ text: '---\n   \n---' });
+    const send = () => call(t.app, 'POST', '/v1/coach/turns', { token: ann.accessToken, body: { text: 'a rough thought' }, headers: { 'idempotency-key': 'k2' } });
+    const failed = await send();
+    expectProblem(failed, 503, 'coach_unavailable');
+    expect(failed.headers['retry-after']).toBe('30');
+    expect((await t.database.db.select().from(coachTurns).where(eq(coachTurns.userId, ann.user.id))).map((r) => r.status)).toEqual(['failed']);
+    expect((await call(t.app, 'GET', '/v1/coach/turns', { token: ann.accessToken })).json().items).toEqual([]);
+    expect(await turnsUsed(ann)).toBe(0);
+    const retry = await send();
+    expect(retry.statusCode, retry.body).toBe(201);
+    expect(await turnsUsed(ann)).toBe(1);
+    expect(fake.received).toHaveLength(2);
+  });
+});
+
 describe('Mirror on a provider', () => {
   it('keeps a reply the provider cut midway as far as it got, with complete: false', async () => {
     const ann = await registerUser(t.app);
@@ -98,10 +122,8 @@ describe('Mirror on a provider', () => {
       return coach;
     });
     expect(reply).toMatchObject({ content: 'one two ', complete: false, provider: 'openai' });
-    // One call, not settled as answered (the gateway records the stopped stream).
     const usage = await t.database.db.select().from(aiUsage).where(eq(aiUsage.userId, ann.user.id));
-    expect(usage).toHaveLength(1);
-    expect(usage[0]!.outcome).not.toBe('ok');
+    expect(usage.map((u) => u.outcome)).toEqual(['cancelled']);
     const listed = (await call(t.app, 'GET', `/v1/coach/mirror/sessions/${session.id}/messages`, { token: ann.accessToken })).json().items as MirrorMessage[];
     expect(listed.map((m) => [m.role, m.complete])).toEqual([
       ['user', true],

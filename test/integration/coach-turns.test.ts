@@ -79,6 +79,12 @@ describe('Turn', () => {
     expect(t.logs.lines.join('\n')).not.toContain('want to die');
   });
 
+  it('refuses a blank text, naming the field', async () => {
+    const ann = await registerUser(t.app);
+    const body = expectProblem(await turn(ann, { text: ' \u200b\n ' }), 400, 'validation_failed');
+    expect(body.errors).toEqual([expect.objectContaining({ path: 'body.text' })]);
+  });
+
   it('refuses past coach.turns_per_day with 403 quota_exceeded and writes nothing', async () => {
     const ann = await registerUser(t.app);
     await allow(ann, 'coach.turns_per_day', 0);

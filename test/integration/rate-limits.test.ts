@@ -71,6 +71,9 @@ describe('every route belongs to a rate-limit group', () => {
     expect(groupOf('GET', '/healthz')).toBe('ops');
     expect(groupOf('GET', '/metrics')).toBe('ops');
     expect(groupOf('POST', '/test/webhook')).toBe('webhooks');
+    expect(groupOf('POST', '/v1/coach/turns')).toBe('coach');
+    expect(groupOf('POST', '/v1/coach/mirror/sessions/:id/messages')).toBe('coach');
+    expect(groupOf('GET', '/v1/coach/turns')).toBe('reads');
   });
 
   it('documents each operation\'s group as x-rate-limit, and 429 as one of its answers', async () => {
@@ -112,6 +115,18 @@ describe('each group answers 429 after its maximum', () => {
     expect(drafts.json().items).toHaveLength(3);
     clock.advance(MINUTE);
     expect((await create(ann)).statusCode).toBe(201);
+  });
+
+  it('coach: the routes that call a model, per user, apart from other writes', async () => {
+    const { app, clock } = await limitedApp();
+    const [ann, bob] = [await registerUser(app), await registerUser(app)];
+    const turn = (who: Account) => call(app, 'POST', '/v1/coach/turns', { token: who.accessToken, body: { text: 'one small step' } });
+    expect(await times(3, () => turn(ann))).toEqual([201, 201, 201]);
+    expectLimited(await turn(ann), 'coach');
+    expect((await turn(bob)).statusCode).toBe(201);
+    expect((await call(app, 'POST', '/v1/drafts', { token: ann.accessToken, body: DRAFT })).statusCode, 'writes are another group').toBe(201);
+    clock.advance(MINUTE);
+    expect((await turn(ann)).statusCode).toBe(201);
   });
 
   it('public: signed-out pages and cards per address, the 429 as problem+json', async () => {

@@ -75,6 +75,8 @@ export class ExchangeStream {
     raw.on('close', () => {
       if (!raw.writableEnded) this.left.abort();
     });
+    // A client that left while the first phase ran: its 'close' is already past.
+    if (raw.destroyed) this.left.abort();
     this.reply.code(200).type(EVENT_STREAM_TYPE).header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
     void this.reply.send(this.body);
     this.write(sseEvent('message', message));
