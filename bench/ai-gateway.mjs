@@ -3,6 +3,7 @@
 // same `openai` client, both at a fixed arrival rate (open loop: a request leaves every 1/RATE s whether or not
 // the previous ones answered). Rounds interleave baseline and gateway.
 // Usage: npm run bench:ai-gateway   (BENCH_RATE, BENCH_COUNT, BENCH_ROUNDS; DATABASE_URL as in lib.mjs)
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import OpenAI from 'openai';
@@ -12,7 +13,6 @@ import { runMigrations } from '../src/server/db/migrate.ts';
 import { createAiGateway } from '../src/server/features/ai/gateway.ts';
 import { systemClock } from '../src/server/platform/clock.ts';
 import { createLogger } from '../src/server/platform/observability.ts';
-import { FakeOpenAi } from '../test/helpers/fake-openai.ts';
 import { dbUrl, freshDatabase, median } from './lib.mjs';
 
 const RATE = Number(process.env.BENCH_RATE ?? 200);
@@ -28,8 +28,15 @@ const messages = [
 ];
 
 await freshDatabase(DB);
-const database = await openDatabase({ kind: 'postgres', url: dbUrl(DB), poolSize: 20 });
+let database = await openDatabase({ kind: 'postgres', url: dbUrl(DB), poolSize: 20 });
 await runMigrations(database);
+// Diagnostic only (BENCH_ASYNC_COMMIT=1): every commit without waiting for the WAL flush, to see how much of
+// the overhead is the admission's durable commit (the product never runs so).
+if (process.env.BENCH_ASYNC_COMMIT === '1') await database.pool.query(`alter database ${DB} set synchronous_commit = off`);
+if (process.env.BENCH_ASYNC_COMMIT === '1') {
+  await database.close();
+  database = await openDatabase({ kind: 'postgres', url: dbUrl(DB), poolSize: 20 });
+}
 // Budgets out of the way: the bench measures the bookkeeping, not refusals.
 await database.pool.query(`update ai_budgets set daily_micros = 1000000000000`);
 const users = [];
@@ -39,11 +46,13 @@ for (let i = 0; i < USERS; i++) {
   users.push(id);
 }
 
-const fake = new FakeOpenAi();
-await fake.start();
-const config = { baseUrl: fake.baseUrl, apiKey: undefined, model: 'gpt-4o-mini', timeoutMs: 20_000, maxRetries: 2, breakerThreshold: 5, breakerHalfOpenMs: 30_000 };
+// The fake answers from its own process: both sides of the comparison pay the same for it, and neither pays
+// for its CPU.
+const fake = fork(new URL('./fake-openai-process.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'] });
+const { baseUrl } = await new Promise((resolve) => fake.once('message', resolve));
+const config = { baseUrl, apiKey: undefined, model: 'gpt-4o-mini', timeoutMs: 20_000, maxRetries: 2, breakerThreshold: 5, breakerHalfOpenMs: 30_000 };
 const gateway = createAiGateway({ db: database.db, clock: systemClock, config, registry: new Registry(), logger: createLogger('silent') });
-const client = new OpenAI({ baseURL: fake.baseUrl, apiKey: 'unused', maxRetries: 0, timeout: 2 ** 31 - 1, logLevel: 'off' });
+const client = new OpenAI({ baseURL: baseUrl, apiKey: 'unused', maxRetries: 0, timeout: 2 ** 31 - 1, logLevel: 'off' });
 
 const direct = () => client.chat.completions.create({ model: 'gpt-4o-mini', messages, temperature: 0.7, max_tokens: 300 });
 const viaGateway = (i) =>
@@ -84,12 +93,12 @@ for (let round = 1; round <= ROUNDS; round++) {
   const ms = (v) => v.toFixed(2);
   rows.push({ round, 'direct p50': ms(baseline.p50), 'direct p99': ms(baseline.p99), 'gateway p50': ms(through.p50), 'gateway p99': ms(through.p99), 'overhead p50': ms(through.p50 - baseline.p50), 'overhead p99': ms(through.p99 - baseline.p99) });
 }
-console.log(`${COUNT} calls per round at ${RATE}/s, ${ROUNDS} rounds, PostgreSQL, fake OpenAI server on loopback`);
+console.log(`${COUNT} calls per round at ${RATE}/s, ${ROUNDS} rounds, PostgreSQL, fake OpenAI server in its own process on loopback; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.table(rows);
 console.log(`median overhead: p50 ${median(overheads.p50).toFixed(2)} ms, p99 ${median(overheads.p99).toFixed(2)} ms (LiteLLM publishes 12 / 29 ms)`);
 const usage = await database.pool.query(`select count(*)::int as n, count(*) filter (where outcome <> 'ok')::int as failed from ai_usage`);
 console.log(`usage rows: ${usage.rows[0].n}, not ok: ${usage.rows[0].failed}`);
 
 await gateway.close();
-await fake.stop();
+fake.disconnect();
 await database.close();

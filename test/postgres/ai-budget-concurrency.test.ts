@@ -55,6 +55,9 @@ describe('daily budgets under 50 parallel admissions at the edge (PostgreSQL)', 
     expect(refusals.every((r) => (r.reason as AiBudgetExhaustedError).scope === 'global')).toBe(true);
     expect(await reservedSum()).toBe(estimate * fits);
     expect((await budgetUse(db()))['turn/global']).toBe(estimate * fits);
+    // Each refused user's share was given back: the users' rows hold exactly the admitted estimates.
+    const perUser = await db().execute(sql`select coalesce(sum(used_micros), 0)::bigint as n from ai_budget_days where holder <> 'global'`);
+    expect(Number((perUser as unknown as { rows: Array<{ n: string }> }).rows[0]!.n)).toBe(estimate * fits);
     expect(estimate * fits).toBeLessThanOrEqual(budget);
   });
 

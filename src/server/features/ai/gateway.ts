@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AiProvider, BreakerState } from '../../../contract/coach.js';
 import type { Db } from '../../db/client.js';
 import { estimateMicros, secondsUntilNextUtcDay, utcDay } from './cost.js';
-import { AiBudgetExhaustedError, SafetyHold, type BudgetScope } from './errors.js';
+import { AiBudgetExhaustedError, SafetyHold } from './errors.js';
 import type { AiAnswer, AiEnvelope, AiGateway, Admission, AiStream, Reservation } from './gateway-types.js';
 import { logFailure, settle, type Attempt } from './ledger.js';
 import { AiMetrics } from './metrics.js';
@@ -10,7 +10,7 @@ import { createLocalProvider, LOCAL_MODEL } from './providers/local.js';
 import { createOpenAiProvider } from './providers/openai.js';
 import type { Completion, Provider, ProviderRequest } from './providers/provider.js';
 import { PriceBook } from './prices.js';
-import { insertReservation, reserveBudget } from './repo.js';
+import { reserve } from './repo.js';
 import { AttemptTimedOut, breakerStateOf, callPolicy, createBreaker, isBreakerOpen } from './resilience.js';
 import { screen } from './safety-gate.js';
 import { streamAnswer } from './streaming.js';
@@ -54,19 +54,10 @@ export function createAiGateway(deps: AiGatewayDeps): AiGatewayService {
       day: utcDay(now),
       estimateMicros: estimateMicros(price, envelope.messages, envelope.maxTokens),
     };
-    // The reservation row first and the shared global row last: the global row's lock, which every call
-    // of the feature waits for, is then held from its update to the caller's commit only. Every path takes
-    // the user's row before the global one (settlement too), so two calls cannot deadlock.
-    await insertReservation(tx, reservation, now);
-    const holders: Array<[BudgetScope, string]> = [
-      ['user', envelope.userId],
-      ['global', 'global'],
-    ];
-    for (const [scope, holder] of holders) {
-      if (!(await reserveBudget(tx, reservation.day, envelope.feature, scope, holder, reservation.estimateMicros))) {
-        metrics.refused(envelope.feature, scope);
-        throw new AiBudgetExhaustedError(envelope.feature, scope, secondsUntilNextUtcDay(now));
-      }
+    const refused = await reserve(tx, reservation, now);
+    if (refused) {
+      metrics.refused(envelope.feature, refused);
+      throw new AiBudgetExhaustedError(envelope.feature, refused, secondsUntilNextUtcDay(now));
     }
     return { admitted: true, reservation };
   }
@@ -76,8 +67,10 @@ export function createAiGateway(deps: AiGatewayDeps): AiGatewayService {
     return upstream.breaker ? envelope.model : LOCAL_MODEL;
   }
 
+  // Each of admit's outcomes is one write statement (a safety event, or the reservation), so without a
+  // caller's transaction it needs no transaction of its own.
   async function admitOwn(envelope: AiEnvelope): Promise<Reservation> {
-    const admission = await db.transaction((tx) => admit(tx, envelope));
+    const admission = await admit(db, envelope);
     if (!admission.admitted) throw new SafetyHold(admission.safety);
     return admission.reservation;
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { AiFeature, AiProvider } from '../../../contract/coach.js';
 import type { Db } from '../../db/client.js';
 import { aiPrices, aiReservations } from '../../db/schema/coach.js';
@@ -20,32 +20,42 @@ export async function findPrice(db: Db, provider: AiProvider, model: string): Pr
   return row ? { inputMicrosPerMillion: row.inputMicrosPerMillion, outputMicrosPerMillion: row.outputMicrosPerMillion } : null;
 }
 
-/**
- * Adds `micros` to one budget's use for the day in one statement, only while the sum stays within the
- * budget. Under READ COMMITTED, a concurrent reservation on the same row makes this one wait for the row
- * lock and then re-check the condition against the committed sum, so parallel calls cannot pass the
- * budget together. A budget that is missing refuses (the comparison with null is not true).
- */
-export async function reserveBudget(db: Db, day: string, feature: AiFeature, scope: BudgetScope, holder: string, micros: number): Promise<boolean> {
-  const budget = sql`(select daily_micros from ai_budgets where feature = ${feature} and scope = ${scope})`;
-  const result = await db.execute(sql`
-    insert into ai_budget_days (day, feature, holder, used_micros)
-    select ${day}, ${feature}, ${holder}, ${micros} where ${micros}::bigint <= ${budget}
+/** An upsert adding `micros` to one budget's use for the day, only while the sum stays within the budget. */
+function budgetUpsert(r: Reservation, scope: BudgetScope, holder: string, guard: SQL): SQL {
+  const budget = sql`(select daily_micros from ai_budgets where feature = ${r.feature} and scope = ${scope})`;
+  return sql`insert into ai_budget_days (day, feature, holder, used_micros)
+    select ${r.day}::date, ${r.feature}, ${holder}, ${r.estimateMicros}::bigint where ${r.estimateMicros}::bigint <= ${budget} ${guard}
     on conflict (day, feature, holder) do update set used_micros = ai_budget_days.used_micros + excluded.used_micros
-      where ai_budget_days.used_micros + excluded.used_micros <= ${budget}
-    returning used_micros`);
-  return rowsOf(result).length === 1;
+      where ai_budget_days.used_micros + excluded.used_micros <= ${budget} ${guard}
+    returning 1`;
 }
 
-export async function insertReservation(db: Db, reservation: Reservation, at: Date): Promise<void> {
-  await db.insert(aiReservations).values({
-    id: reservation.id,
-    userId: reservation.userId,
-    feature: reservation.feature,
-    day: reservation.day,
-    estimateMicros: reservation.estimateMicros,
-    createdAt: at,
-  });
+/**
+ * Reserves `r.estimateMicros` on the user's budget, then the feature's global one, and writes the
+ * reservation, in one statement: each budget row moves only while its sum stays within its budget, and the
+ * global row and the reservation only when the user's row moved. Under READ COMMITTED a concurrent
+ * reservation on the same row waits for its lock and re-checks the condition against the committed sum, so
+ * parallel calls cannot pass a budget together; a missing budget refuses (the comparison with null is not
+ * true). The user's row is always locked before the global one, as the settlement takes them: no deadlock.
+ * When the global budget refuses, the user's share is given back at once (the caller's transaction rolls
+ * back anyway, but one that went on would keep nothing). Answers which budget refused, or null.
+ */
+export async function reserve(db: Db, r: Reservation, at: Date): Promise<BudgetScope | null> {
+  const result = await db.execute(sql`
+    with by_user as (${budgetUpsert(r, 'user', r.userId, sql``)}),
+    by_all as (${budgetUpsert(r, 'global', 'global', sql`and exists (select 1 from by_user)`)}),
+    reserved as (
+      insert into ai_reservations (id, user_id, feature, day, estimate_micros, created_at)
+      select ${r.id}::uuid, ${r.userId}::uuid, ${r.feature}, ${r.day}::date, ${r.estimateMicros}::bigint, ${at.toISOString()}::timestamptz
+      where exists (select 1 from by_all) returning 1)
+    select (select count(*) from by_user)::int as by_user, (select count(*) from reserved)::int as reserved`);
+  const [row] = rowsOf<{ by_user: number; reserved: number }>(result);
+  if (row!.reserved === 1) return null;
+  if (row!.by_user === 0) return 'user';
+  await db.execute(sql`
+    update ai_budget_days set used_micros = used_micros - ${r.estimateMicros}::bigint
+    where day = ${r.day}::date and feature = ${r.feature} and holder = ${r.userId}`);
+  return 'global';
 }
 
 /**
