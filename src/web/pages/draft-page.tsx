@@ -85,7 +85,7 @@ export function DraftPage() {
       </section>
     );
   }
-  if (draft.error || !draft.data) return <FormError error={draft.error} />;
+  if (!draft.data) return <FormError error={draft.error} />;
   const d = draft.data;
   const isOwner = d.ownerId === userId;
   const editable = d.status === 'draft';

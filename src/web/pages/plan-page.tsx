@@ -67,7 +67,7 @@ export function PlanPage() {
   const mine = useQuery({ queryKey: ['entitlements'], queryFn: api.myEntitlements });
   const plans = usePlans();
   if (mine.isPending) return <p role="status">Loading…</p>;
-  if (mine.error || !mine.data) return <FormError error={mine.error} />;
+  if (!mine.data) return <FormError error={mine.error} />;
   const m = mine.data;
   const plan = plans.data?.items.find((p) => p.id === m.plan);
   const name = planName(m.plan, plans.data?.items);

@@ -32,7 +32,7 @@ export function ProfilePage() {
       </section>
     );
   }
-  if (profile.error || !profile.data) return <FormError error={profile.error} />;
+  if (!profile.data) return <FormError error={profile.error} />;
   const p = profile.data;
   const m = p.momentum;
 

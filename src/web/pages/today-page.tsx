@@ -35,7 +35,7 @@ export function TodayPage() {
   const userId = state.status === 'signed-in' ? state.user.id : '';
 
   if (today.isPending) return <p role="status">Loading…</p>;
-  if (today.error || !today.data) return <FormError error={today.error} />;
+  if (!today.data) return <FormError error={today.error} />;
   const t = today.data;
 
   return (

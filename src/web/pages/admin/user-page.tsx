@@ -302,7 +302,7 @@ export function AdminUserPage() {
   const detail = useQuery({ queryKey: detailKey(id), queryFn: () => api.admin.user(id) });
   const plans = usePlans();
   if (detail.isPending) return <p role="status">Loading…</p>;
-  if (detail.error || !detail.data) return <FormError error={detail.error} />;
+  if (!detail.data) return <FormError error={detail.error} />;
   const d = detail.data;
   const { user } = d;
   return (
