@@ -13,7 +13,7 @@ export function DayActionsSection() {
       <h2 id="day-actions-title">Today’s actions</h2>
       {actions.isPending ? (
         <p role="status">Loading…</p>
-      ) : actions.error ? (
+      ) : !actions.data ? (
         <FormError error={actions.error} />
       ) : actions.data.items.length === 0 ? (
         <p className="muted">

@@ -88,7 +88,7 @@ function GoalActions({ goal }: { goal: Goal }) {
   const detail = useQuery({ queryKey: coachKeys.goal(goal.id), queryFn: () => coachApi.goal(goal.id) });
   const editable = goal.status === 'active';
   if (detail.isPending) return <p role="status">Loading…</p>;
-  if (detail.error) return <FormError error={detail.error} />;
+  if (!detail.data) return <FormError error={detail.error} />;
   return (
     <>
       {detail.data.actions.length === 0 ? (

@@ -91,7 +91,7 @@ export function GoalsPage() {
       <CreateGoal onSafety={setSafety} />
       {goals.isPending ? (
         <p role="status">Loading…</p>
-      ) : goals.error ? (
+      ) : !goals.data ? (
         <FormError error={goals.error} />
       ) : (
         GROUPS.map((g) => <GoalGroup key={g.status} title={g.title} empty={g.empty} goals={goals.data.filter((goal) => goal.status === g.status)} />)

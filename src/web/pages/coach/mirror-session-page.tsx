@@ -128,7 +128,7 @@ export function MirrorSessionPage() {
       </section>
     );
   }
-  if (session.error || !session.data) return <FormError error={session.error} />;
+  if (!session.data) return <FormError error={session.error} />;
   const s = session.data;
   const list = messages.data ?? [];
   const full = list.length >= MIRROR_MAX_MESSAGES;
@@ -140,7 +140,7 @@ export function MirrorSessionPage() {
       </CoachHeader>
       <section className="card stack tight" aria-label="Conversation">
         {messages.isPending && <p role="status">Loading…</p>}
-        <FormError error={messages.error} />
+        {!messages.data && <FormError error={messages.error} />}
         {messages.isSuccess && list.length === 0 && !sending && <p className="muted">Say whatever is on your mind about your writing. The coach answers here.</p>}
         <ol className="chat" aria-live="polite" aria-relevant="additions text" data-testid="mirror-chat">
           {list.map((m) => (

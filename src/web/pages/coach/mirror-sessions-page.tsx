@@ -103,7 +103,7 @@ export function MirrorSessionsPage() {
         <h2 id="sessions-title">Your sessions</h2>
         {sessions.isPending ? (
           <p role="status">Loading…</p>
-        ) : sessions.error ? (
+        ) : !sessions.data ? (
           <FormError error={sessions.error} />
         ) : sessions.data.items.length === 0 ? (
           <p className="muted">No sessions yet. Start one whenever you like.</p>

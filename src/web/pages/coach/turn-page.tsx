@@ -110,7 +110,7 @@ export function TurnPage() {
         <h2 id="turns-title">Your recent turns</h2>
         {turns.isPending ? (
           <p role="status">Loading…</p>
-        ) : turns.error ? (
+        ) : !turns.data ? (
           <FormError error={turns.error} />
         ) : turns.data.items.length === 0 ? (
           <p className="muted">None yet. The turns you ask for, here or in a draft, are kept here.</p>
