@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { AiConfig } from '../../src/server/config.js';
 import type { Db } from '../../src/server/db/client.js';
@@ -26,9 +27,9 @@ export type TestGateway = { gateway: AiGatewayService; registry: Registry };
 export function gatewayFactory() {
   const opened: AiGatewayService[] = [];
   return {
-    make(db: Db, clock: ManualClock, config: Partial<AiConfig> = {}): TestGateway {
+    make(db: Db, clock: ManualClock, config: Partial<AiConfig> = {}, logger: Logger = createLogger('silent')): TestGateway {
       const registry = new Registry();
-      const gateway = createAiGateway({ db, clock, config: { ...TEST_AI_CONFIG, ...config }, registry, logger: createLogger('silent') });
+      const gateway = createAiGateway({ db, clock, config: { ...TEST_AI_CONFIG, ...config }, registry, logger });
       opened.push(gateway);
       return { gateway, registry };
     },

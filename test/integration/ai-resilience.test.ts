@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import { budgetUse, envelopeFor, gatewayFactory, insertUser, reservationRow, usageRows } from '../helpers/ai.js';
-import { TEST_START } from '../helpers/app.js';
+import { createLogger } from '../../src/server/platform/observability.js';
+import { LogSink, TEST_START } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { FAKE_DEFAULT_TEXT, FakeOpenAi } from '../helpers/fake-openai.js';
 
@@ -114,6 +115,21 @@ describe('retries', () => {
     const answer = await gateway.generate(envelopeFor(userId));
     expect(answer).toMatchObject({ provider: 'local', fallback: true });
     expect(await outcomes()).toEqual(['openai:error', 'openai:error', 'local:ok']);
+  });
+});
+
+describe('logs', () => {
+  it('name the failure by its kind, never the words sent', async () => {
+    const sink = new LogSink();
+    const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl, maxRetries: 0 }, createLogger('info', sink));
+    const userId = await insertUser(db(), clock.now());
+    fake.then({ status: 400 });
+    const envelope = envelopeFor(userId);
+    await gateway.generate(envelope);
+    expect(sink.records).toEqual([
+      expect.objectContaining({ msg: 'ai provider call failed', feature: 'turn', provider: 'openai', fallback: true, failure: { status: 400, connection: false, retryAfterMs: null } }),
+    ]);
+    for (const m of envelope.messages) expect(sink.lines.join('\n')).not.toContain(m.content.slice(0, 20));
   });
 });
 

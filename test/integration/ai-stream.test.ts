@@ -117,7 +117,8 @@ describe('streamed answers', () => {
     const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl });
     const userId = await insertUser(db(), clock.now());
     fake.then({ holdAfterChunks: 2 });
-    const stream = await gateway.stream(envelopeFor(userId, { timeoutMs: 300 }));
+    // Long enough for the first delta on a busy machine; the stall after it is what runs out.
+    const stream = await gateway.stream(envelopeFor(userId, { timeoutMs: 1000 }));
     expect(await collect(stream.deltas)).toEqual(['A ']);
     expect(await stream.answer).toMatchObject({ finishReason: 'cut', text: 'A ', provider: 'openai', fallback: false });
     expect((await usageRows(db())).map((r) => r.outcome)).toEqual(['timeout']);

@@ -35,7 +35,7 @@ export function createAiGateway(deps: AiGatewayDeps): AiGatewayService {
   const upstream: Upstream = config.baseUrl
     ? { provider: createOpenAiProvider({ baseUrl: config.baseUrl, apiKey: config.apiKey, clock }), model: config.model, breaker: createBreaker(config) }
     : { provider: local, model: LOCAL_MODEL, breaker: null };
-  const prices = new PriceBook(db);
+  const prices = new PriceBook();
   const context: CallContext = { deps, metrics, upstream, local, prices };
   const breakerState = (): BreakerState => (upstream.breaker ? breakerStateOf(upstream.breaker) : 'closed');
   metrics.breakerState(upstream.provider.name, breakerState());
@@ -45,7 +45,7 @@ export function createAiGateway(deps: AiGatewayDeps): AiGatewayService {
     const now = clock.now();
     const safety = await screen(tx, envelope, now);
     if (safety) return { admitted: false, safety };
-    const price = await prices.priceOf(upstream.provider.name, modelFor(envelope), tx);
+    const price = await prices.priceOf(tx, upstream.provider.name, modelFor(envelope));
     if (!price) throw new Error(`ai_prices has no price for provider ${upstream.provider.name} (model or '*')`);
     const reservation: Reservation = {
       id: randomUUID(),

@@ -33,7 +33,7 @@ export async function settle(
 ): Promise<number> {
   const records: UsageRecord[] = [];
   for (const a of attempts) {
-    const price = await prices.priceOf(a.provider, a.model);
+    const price = await prices.priceOf(db, a.provider, a.model);
     const micros = price ? costMicros(price, a.inputTokens, a.outputTokens) : 0;
     records.push({ reservationId: reservation.id, userId: reservation.userId, feature: reservation.feature, ...a, costMicros: micros });
   }

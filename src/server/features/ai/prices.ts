@@ -8,21 +8,19 @@ export const PRICE_CACHE_MS = 30_000;
 
 /**
  * Prices as every call reads them twice (the estimate, the settlement): kept for PRICE_CACHE_MS (by the
- * monotonic clock, a cache's age is not a time of day), which spares two round trips a call.
+ * monotonic clock: a cache's age is not a time of day), which spares two round trips a call. Only read
+ * prices are kept, never a read in flight: each miss reads on its caller's connection (inside the caller's
+ * transaction, the only one PGlite has), so one caller's failed transaction cannot fail another's.
  */
 export class PriceBook {
-  private readonly cached = new Map<string, { price: Promise<Price | null>; readAt: number }>();
+  private readonly cached = new Map<string, { price: Price | null; readAt: number }>();
 
-  constructor(private readonly db: Db) {}
-
-  priceOf(provider: AiProvider, model: string, db: Db = this.db): Promise<Price | null> {
+  async priceOf(db: Db, provider: AiProvider, model: string): Promise<Price | null> {
     const key = `${provider}\0${model}`;
     const hit = this.cached.get(key);
     if (hit && performance.now() - hit.readAt < PRICE_CACHE_MS) return hit.price;
-    const price = findPrice(db, provider, model);
+    const price = await findPrice(db, provider, model);
     this.cached.set(key, { price, readAt: performance.now() });
-    // A failed read is not kept: the next call reads again.
-    price.catch(() => this.cached.delete(key));
     return price;
   }
 }
