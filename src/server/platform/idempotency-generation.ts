@@ -9,14 +9,13 @@ import {
   answerFor,
   claimOf,
   findAnswer,
-  holdKey,
   insertAnswer,
-  keyInProgress,
   PENDING_STATUS,
   replay,
   sendAnswer,
   sendStored,
   serialize,
+  takeKey,
   type AnswerOf,
   type Claim,
   type Options,
@@ -106,13 +105,7 @@ function keyedPhases<R>(opts: Options, claim: Claim, reply: FastifyReply, record
       state.opened = true;
       const effects: Array<() => Promise<void>> = [];
       const opened = await opts.db.transaction(async (tx) => {
-        if (!(await holdKey(tx, claim))) {
-          reply.request.idempotencyPending = null;
-          throw keyInProgress();
-        }
-        const now = opts.clock.now();
-        const found = await findAnswer(tx, claim, now);
-        if (found) throw new AnsweredMeanwhile(found);
+        const now = await takeKey(tx, opts, claim, reply);
         const result = await work({ tx, afterCommit: (effect) => effects.push(effect) });
         if ('answered' in result) {
           state.stored = record(result.answered);

@@ -68,22 +68,22 @@ export function claimOf(request: FastifyRequest): Claim | null {
   return { userId: request.user.id, key, hash: hash.digest('hex') };
 }
 
-export const keyReused = () => new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request.');
-export const keyInProgress = () => new ConflictError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.');
+const keyReused = () => new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request.');
+const keyInProgress = () => new ConflictError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.');
 
 /**
  * Takes the key for the rest of the transaction, or answers false when another transaction has it. The
  * lock goes with the commit, the rollback, or the connection of a process that died.
  */
-export async function holdKey(tx: Db, claim: Claim): Promise<boolean> {
+async function holdKey(tx: Db, claim: Claim): Promise<boolean> {
   const result = await tx.execute(sql`select pg_try_advisory_xact_lock(hashtextextended(${`${claim.userId}:${claim.key}`}, 0)) as held`);
   return (result as unknown as { rows: Array<{ held: boolean }> }).rows[0]?.held === true;
 }
 
-export type AnswerRow = typeof idempotencyKeys.$inferSelect;
+type AnswerRow = typeof idempotencyKeys.$inferSelect;
 
 /** Whether a key's row is a generation's hold rather than an answer. */
-export const isPending = (row: AnswerRow) => row.responseStatus === PENDING_STATUS;
+const isPending = (row: AnswerRow) => row.responseStatus === PENDING_STATUS;
 
 /** The stored answer (or live generation hold) for this key, unless it is past retention (or its lease). */
 export async function findAnswer(db: Db, claim: Claim, now: Date): Promise<AnswerRow | undefined> {
@@ -165,6 +165,21 @@ export type Options = {
 };
 
 /**
+ * Starts a keyed transaction: holds the key (409 when a twin's transaction holds it) and makes sure no twin
+ * answered it meanwhile (AnsweredMeanwhile, replayed by the caller). Answers the time its answer is stored at.
+ */
+export async function takeKey(tx: Db, opts: Options, claim: Claim, reply: FastifyReply): Promise<Date> {
+  if (!(await holdKey(tx, claim))) {
+    reply.request.idempotencyPending = null;
+    throw keyInProgress();
+  }
+  const now = opts.clock.now();
+  const found = await findAnswer(tx, claim, now);
+  if (found) throw new AnsweredMeanwhile(found);
+  return now;
+}
+
+/**
  * The runner of one keyed request: in one transaction it holds the key, checks that no twin answered
  * meanwhile, runs the service's work, and stores the response it makes.
  */
@@ -176,13 +191,7 @@ function keyedRunner<T>(opts: Options, claim: Claim, reply: FastifyReply, answer
     const effects: Array<() => Promise<void>> = [];
     let stored: StoredAnswer | null = null;
     const value = await opts.db.transaction(async (tx) => {
-      if (!(await holdKey(tx, claim))) {
-        reply.request.idempotencyPending = null;
-        throw keyInProgress();
-      }
-      const now = opts.clock.now();
-      const found = await findAnswer(tx, claim, now);
-      if (found) throw new AnsweredMeanwhile(found);
+      const now = await takeKey(tx, opts, claim, reply);
       const result = await work({ tx, afterCommit: (effect) => effects.push(effect) });
       stored = serialize(reply, answerFor(answer as AnswerOf<unknown>, result));
       await insertAnswer(tx, claim, stored, now);
@@ -201,7 +210,7 @@ function keyedRunner<T>(opts: Options, claim: Claim, reply: FastifyReply, answer
  * Stores an answer that no change carried (a refusal, or a service that wrote nothing), unless another
  * request holds or has answered the key: then that one's answer is the one kept.
  */
-export async function storeAnswer(opts: Options, claim: Claim, answer: StoredAnswer): Promise<void> {
+async function storeAnswer(opts: Options, claim: Claim, answer: StoredAnswer): Promise<void> {
   await opts.db.transaction(async (tx) => {
     if (!(await holdKey(tx, claim))) return;
     const now = opts.clock.now();

@@ -30,18 +30,37 @@ export function draftContext(draft: { title: string; posts: string[] }): string 
   return `${header}${text}`;
 }
 
+type Said = { role: string; content: string; safetyCategory: string | null };
+
+/**
+ * The earlier messages a reply sees: every exchange but those the safety precheck answered. Words that
+ * were held back from a model then are not sent to one later as context.
+ */
+export function conversationOf(messages: readonly Said[]): Said[] {
+  const kept: Said[] = [];
+  for (const message of messages) {
+    if (message.safetyCategory !== null) {
+      if (kept.at(-1)?.role === 'user') kept.pop();
+      continue;
+    }
+    kept.push(message);
+  }
+  return kept;
+}
+
 /**
  * The envelope of a Mirror reply: the system prompt, the draft (while the writer can still see it), the
- * session's recent messages, then the new message last, where the safety precheck reads it.
+ * session's recent messages (see `conversationOf`), then the new message last, where the safety precheck
+ * reads it.
  */
 export function mirrorEnvelope(
   userId: string,
   model: string,
-  input: { draft: { title: string; posts: string[] } | null; history: Array<{ role: string; content: string }>; content: string },
+  input: { draft: { title: string; posts: string[] } | null; history: readonly Said[]; content: string },
 ): AiEnvelope {
   const messages: AiMessage[] = [{ role: 'system', content: SYSTEM_PROMPT }];
   if (input.draft) messages.push({ role: 'system', content: draftContext(input.draft) });
-  for (const message of input.history) messages.push({ role: message.role === 'coach' ? 'assistant' : 'user', content: message.content });
+  for (const message of conversationOf(input.history)) messages.push({ role: message.role === 'coach' ? 'assistant' : 'user', content: message.content });
   messages.push({ role: 'user', content: input.content });
   return { feature: 'mirror', model, ...MIRROR_CALL, userId, messages };
 }
