@@ -9,6 +9,10 @@ import { Layout } from './components/layout.js';
 import { AccountPage, SessionsPage } from './pages/account-pages.js';
 import { AcceptInvitePage } from './pages/accept-invite-page.js';
 import { AdminLayout } from './pages/admin/admin-layout.js';
+import { GoalsPage } from './pages/coach/goals-page.js';
+import { MirrorSessionPage } from './pages/coach/mirror-session-page.js';
+import { MirrorSessionsPage } from './pages/coach/mirror-sessions-page.js';
+import { TurnPage } from './pages/coach/turn-page.js';
 import { LoginPage, ResetPasswordRoute, SignupPage } from './pages/auth-pages.js';
 import { DraftsPage } from './pages/drafts-page.js';
 import { HomePage, NotFoundPage } from './pages/home-page.js';
@@ -61,6 +65,11 @@ const router = createBrowserRouter(
       <Route path="today" element={<RequireAuth><TodayPage /></RequireAuth>} />
       <Route path="insights" element={<RequireAuth><InsightsPage /></RequireAuth>} />
       <Route path="plan" element={<RequireAuth><PlanPage /></RequireAuth>} />
+      <Route path="coach" element={<Navigate to="/coach/goals" replace />} />
+      <Route path="coach/goals" element={<RequireAuth><GoalsPage /></RequireAuth>} />
+      <Route path="coach/turn" element={<RequireAuth><TurnPage /></RequireAuth>} />
+      <Route path="coach/mirror" element={<RequireAuth><MirrorSessionsPage /></RequireAuth>} />
+      <Route path="coach/mirror/:id" element={<RequireAuth><MirrorSessionPage /></RequireAuth>} />
       <Route path="admin" element={<AdminLayout />}>
         <Route index lazy={adminPage('AdminUsersPage')} />
         <Route path="users/:id" lazy={adminPage('AdminUserPage')} />

@@ -33,6 +33,7 @@ let sam: Writer;
 let rosieId = '';
 let draftId = '';
 let inviteToken = '';
+let mirrorId = '';
 
 beforeAll(async () => {
   sam = await writer('Samwise Gamgee', SAM_EMAIL);
@@ -54,6 +55,12 @@ beforeAll(async () => {
   inviteToken = (await api<{ token: string }>('POST', `/v1/drafts/${draft.id}/invites`, sam.accessToken, {})).token;
   // A preview link, so the share dialog lists one.
   await api('POST', `/v1/drafts/${draft.id}/preview-links`, sam.accessToken, {});
+  // The coach: a goal with an action for today (on the goals and today pages) and a Mirror conversation.
+  const goal = await api<{ id: string }>('POST', '/v1/coach/goals', sam.accessToken, { title: 'Finish the potato thread', why: 'Second breakfast deserves it.', targetDay: '2030-01-01' });
+  await api('POST', `/v1/coach/goals/${goal.id}/actions`, sam.accessToken, { title: 'Write the opening post' });
+  await api('POST', '/v1/coach/turns', sam.accessToken, { text: 'Potatoes are the best part of any breakfast, second or otherwise.', platform: 'threads' });
+  mirrorId = (await api<{ id: string }>('POST', '/v1/coach/mirror/sessions', sam.accessToken, { title: 'Why potatoes', draftId: draft.id })).id;
+  await api('POST', `/v1/coach/mirror/sessions/${mirrorId}/messages`, sam.accessToken, { content: 'Is the opening too long for a thread about potatoes?' });
   // A second device, so the devices page has one to sign out.
   await api('POST', '/v1/auth/login', undefined, { email: sam.email, password: PASSWORD, device: { name: 'Sam’s phone', platform: 'android' } });
 });
@@ -78,7 +85,11 @@ const SIGNED_IN: Visit[] = [
   { name: 'import', path: '/drafts/import', ready: (page) => page.getByRole('heading', { name: 'Import a thread' }).waitFor() },
   { name: 'insights', path: '/insights', ready: (page) => expect.poll(() => page.getByTestId('leaderboard-entry').count()).toBeGreaterThan(0) },
   { name: 'insights-momentum-all', path: '/insights?metric=momentum&window=all', ready: (page) => page.getByTestId('leaderboard-message').waitFor() },
-  { name: 'today', path: '/today', ready: (page) => page.getByTestId('challenge-title').waitFor() },
+  { name: 'today', path: '/today', ready: (page) => expect.poll(() => page.getByTestId('day-action').count()).toBe(1) },
+  { name: 'coach-goals', path: '/coach/goals', ready: (page) => expect.poll(() => page.getByTestId('goal-action').count()).toBe(1) },
+  { name: 'coach-turn', path: '/coach/turn', ready: (page) => expect.poll(() => page.getByTestId('past-turn').count()).toBe(1) },
+  { name: 'coach-mirror', path: '/coach/mirror', ready: (page) => expect.poll(() => page.getByTestId('mirror-session').count()).toBe(1) },
+  { name: 'coach-mirror-session', path: '/coach/mirror/:mirror', ready: (page) => expect.poll(() => page.getByTestId('mirror-message').count()).toBe(2) },
   { name: 'profile', path: '/u/:sam', ready: (page) => page.getByTestId('momentum-chart').waitFor() },
   { name: 'plan', path: '/plan', ready: (page) => page.getByTestId('plan-table').waitFor() },
   { name: 'admin-users', path: '/admin', ready: (page) => expect.poll(() => page.getByTestId('admin-user').count()).toBe(2) },
@@ -98,7 +109,7 @@ async function logIn(page: Page, who: Writer): Promise<void> {
 /** Opens each page, waits for it, scans it with axe, checks it fits a phone and keeps a screenshot. */
 async function visitAll(page: Page, visits: Visit[], suffix: string, phone: boolean): Promise<void> {
   for (const visit of visits) {
-    await page.goto(`${t.server.url}${visit.path.replace(':invite', inviteToken).replace(':draft', draftId).replace(':sam', sam.user.id).replace(':rosie', rosieId)}`);
+    await page.goto(`${t.server.url}${visit.path.replace(':invite', inviteToken).replace(':draft', draftId).replace(':sam', sam.user.id).replace(':rosie', rosieId).replace(':mirror', mirrorId)}`);
     await visit.ready(page);
     await page.waitForLoadState('networkidle');
     await expectAccessible(page, `${visit.name} (${suffix})`);

@@ -13,6 +13,7 @@ export type FakeReply = {
   retryAfter?: string;
   hang?: boolean;
   cutAfterChunks?: number;
+  /** Sends that many SSE chunks of a stream, then holds the rest until the client goes away. */
   holdAfterChunks?: number;
   usage?: { prompt: number; completion: number };
   finishReason?: 'stop' | 'length' | 'content_filter';
@@ -120,7 +121,7 @@ export class FakeOpenAi {
         res.socket?.destroy();
         return;
       }
-      if (reply.holdAfterChunks !== undefined && i === reply.holdAfterChunks) return;
+      if (reply.holdAfterChunks !== undefined && i === reply.holdAfterChunks) return; // the client's abort closes the socket
       await new Promise<void>((resolve) => res.write(event, () => resolve()));
     }
     res.end();

@@ -67,6 +67,9 @@ type Listener = (auth: AuthResponse | null) => void;
  */
 export class ApiClient {
   private accessToken: string | null = null;
+  /** `origin`: where the API answers; the page's own origin (relative paths) in the app. */
+  constructor(private readonly origin = '') {}
+
   private refreshing: Promise<AuthResponse | null> | null = null;
   private listener: Listener = () => undefined;
 
@@ -83,7 +86,7 @@ export class ApiClient {
     const headers: Record<string, string> = { ...extra };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.accessToken) headers.authorization = `Bearer ${this.accessToken}`;
-    return fetch(path, {
+    return fetch(this.origin + path, {
       method,
       headers,
       credentials: 'same-origin',
@@ -91,7 +94,8 @@ export class ApiClient {
     });
   }
 
-  private async parse<T>(res: Response): Promise<T> {
+  /** A response's JSON body; a problem answer is thrown as an ApiError. */
+  async parse<T>(res: Response): Promise<T> {
     if (res.status === 204) return undefined as T;
     const data = (await res.json().catch(() => null)) as unknown;
     if (!res.ok) {
@@ -109,7 +113,7 @@ export class ApiClient {
   }
 
   /** Sends a request; on an expired or missing access token it refreshes once and sends it again. */
-  private async sendAuthorized(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response> {
+  async sendAuthorized(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response> {
     const res = await this.send(method, path, body, headers);
     if (res.status !== 401 || path.startsWith('/v1/auth/')) return res;
     return (await this.refresh()) ? this.send(method, path, body, headers) : res;
@@ -121,7 +125,7 @@ export class ApiClient {
   }
 
   /** A change sent with an Idempotency-Key of its own, so a retried request is not applied twice. */
-  private change<T>(method: string, path: string, body?: unknown): Promise<T> {
+  change<T>(method: string, path: string, body?: unknown): Promise<T> {
     return this.request<T>(method, path, body, { 'idempotency-key': idempotencyKey() });
   }
 

@@ -11,7 +11,7 @@ export const ENTITLEMENT_WORDS: Record<EntitlementKey, { label: string; one: str
   'analytics.enabled': { label: 'Activity figures', one: 'activity figures', many: 'activity figures' },
   'coach.turns_per_day': { label: 'Coach turns a day', one: 'coach turn', many: 'coach turns', per: 'today' },
   'coach.mirror_sessions_per_week': { label: 'Coach Mirror sessions a week', one: 'Mirror session', many: 'Mirror sessions', per: 'this week' },
-  'coach.goals.max': { label: 'Active goals', one: 'active goal', many: 'active goals' },
+  'coach.goals.max': { label: 'Active coach goals', one: 'active goal', many: 'active goals' },
 };
 
 /** "1 draft", "10 drafts". */

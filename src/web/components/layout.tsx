@@ -1,4 +1,5 @@
-import { Link, NavLink, Outlet, useNavigate } from 'react-router';
+import { useEffect, useRef } from 'react';
+import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from '../api/client.js';
 import { useAuth } from '../auth/auth-context.js';
 import { Avatar } from './avatar.js';
@@ -21,6 +22,17 @@ export function RingMark({ size = 22 }: { size?: number }) {
 export function Layout() {
   const { state } = useAuth();
   const navigate = useNavigate();
+  const { pathname } = useLocation();
+  const nav = useRef<HTMLElement>(null);
+  // On a phone the links are one row that scrolls sideways: the current page's link is brought into it.
+  useEffect(() => {
+    const row = nav.current;
+    const active = row?.querySelector<HTMLElement>('a.active');
+    if (!row || !active || row.scrollWidth <= row.clientWidth) return;
+    // The nav is positioned, so a link's offsetLeft is its place in the row.
+    const start = active.offsetLeft;
+    if (start < row.scrollLeft || start + active.offsetWidth > row.scrollLeft + row.clientWidth) row.scrollLeft = start - (row.clientWidth - active.offsetWidth) / 2;
+  }, [pathname, state.status]);
 
   async function logout() {
     await api.logout().catch(() => undefined);
@@ -39,9 +51,10 @@ export function Layout() {
         </Link>
         {state.status === 'signed-in' ? (
           <>
-            <nav className="nav" aria-label="Main">
+            <nav className="nav" aria-label="Main" ref={nav}>
               <NavLink to="/drafts">Drafts</NavLink>
               <NavLink to="/today">Today</NavLink>
+              <NavLink to="/coach">Coach</NavLink>
               <NavLink to="/insights">Insights</NavLink>
               <NavLink to={`/u/${state.user.id}`}>Profile</NavLink>
               <NavLink to="/account">Account</NavLink>

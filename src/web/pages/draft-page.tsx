@@ -9,6 +9,8 @@ import { Avatar } from '../components/avatar.js';
 import { FormError, Notice } from '../components/form.js';
 import { LiveIndicator } from '../components/live-indicator.js';
 import { AnalyticsPanel } from './draft/analytics-panel.js';
+import { CoachPanel } from './draft/coach-panel.js';
+import { CoachTargetContext, type CoachTarget } from './draft/coach-target.js';
 import { placeComments } from './draft/comment-placement.js';
 import { CommentForm, CommentList } from './draft/comments.js';
 import { Composer } from './draft/composer.js';
@@ -65,6 +67,9 @@ export function DraftPage() {
   const { status: live, users, setPresence } = useLiveDraft(id, loaded);
   const edits = useUnsentEdits(userId, id);
   const [sharing, setSharing] = useState(false);
+  // A new object for every pick, so picking the same post again brings the coach panel back into view.
+  const [turnPick, setTurnPick] = useState<{ segmentId: string | null }>({ segmentId: null });
+  const coachTarget = useMemo<CoachTarget>(() => ({ segmentId: turnPick.segmentId, choose: (segmentId) => setTurnPick({ segmentId }) }), [turnPick]);
   const segments = draft.data?.segments;
   const placed = useMemo(() => placeComments(comments.data?.events ?? [], segments ?? []), [comments.data, segments]);
 
@@ -89,6 +94,7 @@ export function DraftPage() {
   const here = users.filter((u) => u.userId !== userId);
 
   return (
+    <CoachTargetContext value={coachTarget}>
     <div className="draft-page with-side">
       {guard}
       <div className="draft-main stack">
@@ -139,6 +145,7 @@ export function DraftPage() {
       </div>
       <aside className="side stack" aria-label="About this draft">
         <RingPanel draft={d} userId={userId} />
+        {editable && <CoachPanel draft={d} canApply={mine} />}
         <PreviewPanel draft={d} />
         <WritersPanel draft={d} userId={userId} editable={editable} onLeft={() => navigate('/drafts')} />
         <AnalyticsPanel draftId={d.id} />
@@ -148,5 +155,6 @@ export function DraftPage() {
       </aside>
       {sharing && <ShareDialog draft={d} isOwner={isOwner} onClose={() => setSharing(false)} />}
     </div>
+    </CoachTargetContext>
   );
 }

@@ -87,7 +87,7 @@ export function PlanPage() {
         {!m.enforcementEnabled && <p className="hint">The limits of this plan are paused for now: going past one is allowed.</p>}
         <UsageList entitlements={m.entitlements} label={`What the ${name} plan includes`} />
         <p className="hint">
-          Extra room (grace) is a little more than a limit, lent before the limit holds. Archived drafts do not count.
+          Extra room (grace) is a little more than a limit, lent before the limit holds. Archived drafts, and goals you completed or archived, do not count.
         </p>
       </section>
       <section className="card" aria-labelledby="plans-title">

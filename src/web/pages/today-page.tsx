@@ -4,6 +4,7 @@ import { api } from '../api/client.js';
 import { useAuth } from '../auth/auth-context.js';
 import { FormError } from '../components/form.js';
 import { Stats } from '../components/stats.js';
+import { DayActionsSection } from './coach/day-actions.js';
 import { dayLabel } from './profile/chart-geometry.js';
 import './progress-pages.css';
 
@@ -74,6 +75,7 @@ export function TodayPage() {
           Go to your drafts
         </Link>
       </section>
+      <DayActionsSection />
       <section className="card" aria-labelledby="suggestions-title">
         <h2 id="suggestions-title">Suggestions from your coach</h2>
         {t.suggestions.length === 0 ? (

@@ -9,6 +9,7 @@ import { Avatar } from '../../components/avatar.js';
 import { useConfirm } from '../../components/confirm-dialog.js';
 import { FormError } from '../../components/form.js';
 import { RelativeTime } from '../../components/relative-time.js';
+import { useCoachTarget } from './coach-target.js';
 import { PostComments } from './comments.js';
 import { PostCount } from './post-count.js';
 import { PostEditor } from './post-editor.js';
@@ -47,6 +48,7 @@ export const Post = memo(function Post({ draftId, platform, segment, total, user
   const n = segment.position + 1;
   const change = useDraftChange(draftId);
   const confirm = useConfirm();
+  const coach = useCoachTarget();
   const [historyOpen, setHistoryOpen] = useState(false);
   const [opened, setOpened] = useState(false);
   const item = useRef<HTMLLIElement>(null);
@@ -168,6 +170,11 @@ export const Post = memo(function Post({ draftId, platform, segment, total, user
                   ↓
                 </button>
               </>
+            )}
+            {canComment && (
+              <button type="button" className="small link-button" onClick={() => coach.choose(segment.id)} data-testid="turn-this-post">
+                Turn this post<span className="visually-hidden"> (post {n})</span>
+              </button>
             )}
             <button type="button" className="small link-button" aria-expanded={historyOpen} onClick={() => setHistoryOpen(!historyOpen)} aria-label={`History of post ${n}`}>
               History

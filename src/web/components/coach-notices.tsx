@@ -1,0 +1,73 @@
+import type { AiProvider, SafetyNotice } from '../../contract/coach.js';
+import { ApiError } from '../api/client.js';
+import { renewsIn } from './coach-words.js';
+import { FormError } from './form.js';
+
+/**
+ * What the safety precheck answered instead of a generation: its supportive words and where to find help
+ * now, each resource a link. Shown as a note, not an alarm: the reader is met, not flagged.
+ */
+export function SafetyNoticeView({ notice }: { notice: SafetyNotice }) {
+  return (
+    <section className="safety-notice" aria-label="Support" data-testid="safety-notice" data-category={notice.category}>
+      <p className="safety-message">{notice.message}</p>
+      {notice.resources.length > 0 && (
+        <>
+          <p className="safety-lead">If you would like to talk to someone now:</p>
+          <ul className="safety-resources">
+            {notice.resources.map((r) => (
+              <li key={`${r.name}-${r.region}`} data-testid="safety-resource">
+                <a href={r.url} target="_blank" rel="noreferrer noopener">
+                  {r.name}
+                </a>{' '}
+                <span className="muted">
+                  {r.contact}
+                  {r.region !== 'international' ? ` (${r.region})` : ' (international)'}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Says so when the offline coach wrote an answer: always when it is the configured one, or standing in. */
+export function AnsweredByNote({ provider, fallback }: { provider: AiProvider | null; fallback: boolean }) {
+  if (provider === null || (provider !== 'local' && !fallback)) return null;
+  return (
+    <p className="coach-note" data-testid="offline-coach">
+      {fallback
+        ? 'Written by the offline coach: the AI service did not answer just now, so a simpler helper on our side stepped in.'
+        : 'Written by the offline coach: a simpler helper that works without an AI service.'}
+    </p>
+  );
+}
+
+const clock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+
+type BudgetProblem = { budget?: { scope?: 'global' | 'user' }; retryAfterSeconds?: number };
+
+/**
+ * The coach's errors: a plan's limit (`403 quota_exceeded`) is the QuotaNotice, the day's AI budget
+ * (`429 ai_budget_exhausted`) a kind word on when it renews, anything else the form's message.
+ */
+export function CoachError({ error }: { error: unknown }) {
+  if (error instanceof ApiError && error.problem.status === 429 && error.code === 'ai_budget_exhausted') {
+    const { budget, retryAfterSeconds = 3600 } = error.problem as BudgetProblem;
+    const at = clock.format(new Date(new Date().getTime() + retryAfterSeconds * 1000));
+    return (
+      <div className="coach-note" role="alert" data-testid="ai-budget">
+        <p>
+          {budget?.scope === 'user'
+            ? 'You have had all of today’s coaching.'
+            : 'The coach has answered everyone it can for today.'}{' '}
+          It is resting now and back {renewsIn(retryAfterSeconds)} (around {at}).
+        </p>
+        <p>Everything you wrote is kept; you can keep writing on your own meanwhile.</p>
+      </div>
+    );
+  }
+  return <FormError error={error} />;
+}

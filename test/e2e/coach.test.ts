@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import { useBrowserApp, VIEWPORTS } from './browser.js';
+import { call, lookAt, openAs, openDraft, PASSWORD, postTexts, registerWriter, type Writer } from './writers.js';
+
+const ADMIN_EMAIL = 'gandalf.the.grey@example.test';
+const t = useBrowserApp({ env: { ADMIN_EMAILS: ADMIN_EMAIL } });
+const desktop = () => t.browser.newContext(VIEWPORTS.desktop);
+const phone = () => t.browser.newContext(VIEWPORTS.phone);
+
+type Segment = { id: string; revision: number };
+type Draft = { id: string; segments: Segment[] };
+
+describe('Turn beside a draft', () => {
+  it('offers rewrites of a post within the limit, and using one edits the post; a post changed since is kept', async () => {
+    const frodo = await registerWriter(t.server.url, 'Frodo');
+    const draft = await call<Draft>(t.server.url, 'POST', '/v1/drafts', frodo.accessToken, {
+      title: 'There and back again',
+      platform: 'x',
+      initialSegment: 'I finally finished the first chapter of my book today and honestly it was a lot of work but worth it.',
+    });
+    const { context, page } = await openAs(desktop, t.server.url, frodo);
+    await openDraft(page, t.server.url, draft.id);
+
+    await page.getByRole('button', { name: 'Turn this post (post 1)' }).click();
+    const panel = page.getByTestId('coach-panel');
+    await panel.getByRole('button', { name: 'Ask for a Turn' }).click();
+    await expect.poll(() => panel.getByTestId('turn-suggestion').count()).toBeGreaterThan(0);
+    expect(await panel.getByTestId('turn-suggestion').count()).toBeLessThanOrEqual(3);
+    // The offline coach answers by default, and says so.
+    await panel.getByTestId('offline-coach').waitFor();
+    for (const count of await panel.getByTestId('turn-suggestion').locator('.post-count').allInnerTexts()) {
+      const [length, limit] = count.split(/\s*\/\s*/).map((n) => Number.parseInt(n, 10));
+      expect(length).toBeLessThanOrEqual(limit!);
+    }
+    await lookAt(page, 'coach-turn-suggestions');
+
+    const chosen = (await panel.getByTestId('turn-suggestion').first().locator('.suggestion-text').innerText()).trim();
+    await panel.getByRole('button', { name: 'Use suggestion 1 for post 1' }).click();
+    await panel.getByTestId('turn-applied').waitFor();
+    await expect.poll(() => postTexts(page)).toEqual([chosen]);
+    await page.getByTestId('segment').first().getByTestId('edited').waitFor();
+
+    // Asked again, then the post changes elsewhere before a suggestion is used: the newer text stays.
+    await panel.getByRole('button', { name: 'Ask for a Turn' }).click();
+    await panel.getByTestId('turn-answer').getByRole('button', { name: 'Use suggestion 1 for post 1' }).waitFor();
+    const current = (await call<Draft>(t.server.url, 'GET', `/v1/drafts/${draft.id}`, frodo.accessToken)).segments[0]!;
+    await call(t.server.url, 'PATCH', `/v1/drafts/${draft.id}/segments/${current.id}`, frodo.accessToken, { content: 'Written on my other device.' }, { 'if-match': `"${current.revision}"` });
+    await expect.poll(() => postTexts(page)).toEqual(['Written on my other device.']);
+    await panel.getByRole('button', { name: 'Use suggestion 1 for post 1' }).click();
+    await panel.getByTestId('turn-stale').waitFor();
+    expect(await postTexts(page)).toEqual(['Written on my other device.']);
+    await context.close();
+  });
+  it('turns a thought into posts for the platform picked, and keeps it among the recent turns', async () => {
+    const bilbo = await registerWriter(t.server.url, 'Bilbo');
+    const { context, page } = await openAs(phone, t.server.url, bilbo);
+    await page.goto(`${t.server.url}/coach`);
+    await page.getByRole('navigation', { name: 'Coach' }).getByRole('link', { name: 'Turn' }).click();
+    await page.getByLabel('Your thought').fill('I keep starting stories and never finishing them, but today I wrote a whole page.');
+    await page.getByLabel('Platform').selectOption('bluesky');
+    await page.getByRole('button', { name: 'Ask for a Turn' }).click();
+    const answer = page.getByRole('list', { name: 'Suggestions for Bluesky' });
+    await expect.poll(() => answer.getByTestId('turn-suggestion').count()).toBeGreaterThan(0);
+    for (const count of await answer.locator('.post-count').allInnerTexts()) expect(count).toMatch(/^\d+ \/ 300$/);
+    await expect.poll(() => page.getByTestId('past-turn').count()).toBe(1);
+    await lookAt(page, 'coach-turn-thought-phone');
+    await context.close();
+  });
+
+  it('shows the plan’s limit, and where to find more room, when the day’s turns are used', async () => {
+    const admin = await call<Writer>(t.server.url, 'POST', '/v1/auth/register', undefined, { email: ADMIN_EMAIL, password: PASSWORD, displayName: 'Gandalf' });
+    const lobelia = await registerWriter(t.server.url, 'Lobelia');
+    const draft = await call<Draft>(t.server.url, 'POST', '/v1/drafts', lobelia.accessToken, { title: 'Spoons', platform: 'bluesky', initialSegment: 'Where are my spoons?' });
+    await call(t.server.url, 'POST', '/v1/admin/entitlements/overrides', admin.accessToken, { userId: lobelia.user.id, key: 'coach.turns_per_day', value: 0 });
+    const { context, page } = await openAs(phone, t.server.url, lobelia);
+    await openDraft(page, t.server.url, draft.id);
+    await page.getByRole('button', { name: 'Turn this post (post 1)' }).click();
+    const panel = page.getByTestId('coach-panel');
+    await panel.getByRole('button', { name: 'Ask for a Turn' }).click();
+    await panel.getByTestId('quota-notice').waitFor();
+    expect(await panel.getByTestId('turn-suggestion').count()).toBe(0);
+    await lookAt(page, 'coach-turn-quota-phone');
+    await context.close();
+  });
+});
+
+describe('Mirror', () => {
+  it('starts a session about a draft, streams the coach’s reply in, and deletes the session after asking', async () => {
+    const sam = await registerWriter(t.server.url, 'Sam');
+    await call(t.server.url, 'POST', '/v1/drafts', sam.accessToken, { title: 'Second breakfast', platform: 'x', initialSegment: 'Po-tay-toes.' });
+    const { context, page } = await openAs(phone, t.server.url, sam);
+    await page.goto(`${t.server.url}/coach/mirror`);
+    await page.getByLabel('What is on your mind? (optional)').fill('My opening line');
+    await page.getByLabel('About a draft (optional)').selectOption({ label: 'Second breakfast' });
+    await page.getByRole('button', { name: 'Start a session' }).click();
+    await page.getByRole('heading', { level: 1, name: 'My opening line' }).waitFor();
+    await page.getByRole('link', { name: 'your draft' }).waitFor();
+
+    await page.getByLabel('Your message').fill('How do I make my first post land?');
+    const answered = page.waitForResponse((r) => r.url().endsWith('/messages') && r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const response = await answered;
+    expect(response.headers()['content-type']).toMatch(/^text\/event-stream/);
+    await expect.poll(() => page.getByTestId('mirror-message').count()).toBe(2);
+    const coach = page.locator('[data-testid=mirror-message][data-role=coach]');
+    expect((await coach.innerText()).length).toBeGreaterThan('Coach'.length);
+    expect(await page.getByTestId('incomplete').count()).toBe(0);
+    expect(await page.getByTestId('mirror-streaming').count()).toBe(0);
+    // What streamed in is what was stored.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('mirror-message').count()).toBe(2);
+    await lookAt(page, 'coach-mirror-chat-phone');
+
+    await page.goto(`${t.server.url}/coach/mirror`);
+    await expect.poll(() => page.getByTestId('mirror-session').count()).toBe(1);
+    expect(await page.getByTestId('mirror-session').innerText()).toContain('2 messages');
+    await page.getByRole('button', { name: 'Delete My opening line' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete session' }).click();
+    await expect.poll(() => page.getByTestId('mirror-session').count()).toBe(0);
+    await context.close();
+  });
+
+  it('answers words of crisis with the safety notice and where to find help, not a generation', async () => {
+    const pippin = await registerWriter(t.server.url, 'Pippin');
+    const session = await call<{ id: string }>(t.server.url, 'POST', '/v1/coach/mirror/sessions', pippin.accessToken, {});
+    const { context, page } = await openAs(desktop, t.server.url, pippin);
+    await page.goto(`${t.server.url}/coach/mirror/${session.id}`);
+    await page.getByLabel('Your message').fill('Nothing I write matters and I want to die.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const notice = page.getByTestId('safety-notice');
+    await notice.waitFor();
+    expect(await notice.getAttribute('data-category')).toBe('crisis');
+    const links = notice.getByRole('link');
+    expect(await links.count()).toBeGreaterThan(0);
+    for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))) expect(href).toMatch(/^https:\/\//);
+    await lookAt(page, 'coach-mirror-safety');
+    await context.close();
+  });
+});
+
+describe('Lens', () => {
+  it('keeps a goal and its action for today, ticked done on the Today page and counted on the goal', async () => {
+    const merry = await registerWriter(t.server.url, 'Merry');
+    const { context, page } = await openAs(desktop, t.server.url, merry);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Coach' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Goals' }).waitFor();
+    await page.getByLabel('Goal', { exact: true }).fill('Post three threads this month');
+    await page.getByLabel('Why it matters to you (optional)').fill('To find my voice.');
+    await page.getByRole('button', { name: 'Add the goal' }).click();
+    const goal = page.getByTestId('goal');
+    await goal.waitFor();
+    expect(await page.getByTestId('safety-notice').count()).toBe(0);
+    await goal.getByLabel('Next small step').fill('Outline the first thread');
+    await goal.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect.poll(() => goal.getByTestId('goal-action').count()).toBe(1);
+    await lookAt(page, 'coach-goals');
+
+    await page.getByRole('link', { name: 'Today', exact: true }).click();
+    const today = page.getByTestId('day-actions');
+    await expect.poll(() => today.getByTestId('day-action').count()).toBe(1);
+    expect(await today.getByTestId('day-action').innerText()).toContain('Post three threads this month');
+    await today.getByRole('checkbox', { name: /Outline the first thread/ }).check();
+    await expect.poll(() => today.getByRole('checkbox', { name: /Outline the first thread/ }).isChecked()).toBe(true);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('day-actions').getByRole('checkbox', { name: /Outline the first thread/ }).isChecked()).toBe(true);
+
+    await page.goto(`${t.server.url}/coach/goals`);
+    await expect.poll(() => page.getByTestId('goal').innerText()).toContain('1 of 1 action done');
+    await page.getByRole('button', { name: 'Mark completed' }).click();
+    await expect.poll(() => page.getByTestId('goal').getAttribute('data-status')).toBe('completed');
+    await context.close();
+  });
+
+  it('meets a goal written in words of crisis with the safety notice', async () => {
+    const rosie = await registerWriter(t.server.url, 'Rosie');
+    const { context, page } = await openAs(desktop, t.server.url, rosie);
+    await page.goto(`${t.server.url}/coach/goals`);
+    await page.getByLabel('Goal', { exact: true }).fill('Stop feeling like I want to die');
+    await page.getByRole('button', { name: 'Add the goal' }).click();
+    await page.getByTestId('safety-notice').waitFor();
+    await lookAt(page, 'coach-goals-safety');
+    await context.close();
+  });
+});
