@@ -23,6 +23,9 @@ export type AiGatewayService = AiGateway & {
   sweepAbandoned(): Promise<number>;
 };
 
+/** Who answered a call, and what. */
+type Answered = { completion: Completion; provider: AiProvider; model: string; fallback: boolean };
+
 /**
  * The only way to a model: admits each call against the safety precheck and the daily budgets, calls the
  * configured provider through timeout, retries and a breaker, falls back to the offline provider, and
@@ -79,17 +82,14 @@ export function createAiGateway(deps: AiGatewayDeps): AiGatewayService {
     const reservation = given ?? (await admitOwn(envelope));
     const attempts: Attempt[] = [];
     const started = performance.now();
-    const model = modelFor(envelope);
-    let answered: { completion: Completion; provider: AiProvider; model: string; fallback: boolean };
+    let answered: Answered;
     try {
-      const completion = await callUpstream(envelope, model, attempts);
-      answered = { completion, provider: upstream.provider.name, model, fallback: false };
+      answered = await callWithFallback(envelope, modelFor(envelope), attempts);
     } catch (error) {
-      const fallback = upstream.breaker !== null;
-      if (!isBreakerOpen(error)) logFailure(deps.logger, envelope.feature, upstream.provider.name, error, fallback);
-      if (!fallback) throw error;
-      const completion = await timedAttempt(local, requestOf(envelope, LOCAL_MODEL), new AbortController().signal, attempts);
-      answered = { completion, provider: 'local', model: LOCAL_MODEL, fallback: true };
+      // A call that failed for good is settled all the same: its attempts get their usage rows and the
+      // reservation closes at what they cost, rather than staying open (at its estimate) until the sweep.
+      await settle(db, clock, metrics, prices, reservation, attempts);
+      throw error;
     }
     const micros = await settle(db, clock, metrics, prices, reservation, attempts);
     const { completion } = answered;
@@ -103,6 +103,20 @@ export function createAiGateway(deps: AiGatewayDeps): AiGatewayService {
       costUsd: micros / 1_000_000,
       fallback: answered.fallback,
     };
+  }
+
+  /** The configured provider through its policies, then the offline provider when that fails. */
+  async function callWithFallback(envelope: AiEnvelope, model: string, attempts: Attempt[]): Promise<Answered> {
+    try {
+      const completion = await callUpstream(envelope, model, attempts);
+      return { completion, provider: upstream.provider.name, model, fallback: false };
+    } catch (error) {
+      const fallback = upstream.breaker !== null;
+      if (!isBreakerOpen(error)) logFailure(deps.logger, envelope.feature, upstream.provider.name, error, fallback);
+      if (!fallback) throw error;
+      const completion = await timedAttempt(local, requestOf(envelope, LOCAL_MODEL), new AbortController().signal, attempts);
+      return { completion, provider: 'local', model: LOCAL_MODEL, fallback: true };
+    }
   }
 
   async function callUpstream(envelope: AiEnvelope, model: string, attempts: Attempt[]): Promise<Completion> {

@@ -53,7 +53,11 @@ async function run(ctx: CallContext, envelope: AiEnvelope, model: string, reserv
   } catch (error) {
     if (!stops.cancel.signal.aborted) {
       if (!isBreakerOpen(error)) logFailure(ctx.deps.logger, envelope.feature, upstream.provider.name, error, upstream.breaker !== null);
-      if (!upstream.breaker) throw error;
+      if (!upstream.breaker) {
+        // Settled all the same: the failed attempt gets its usage row and the reservation closes now.
+        await settle(ctx.deps.db, ctx.deps.clock, ctx.metrics, ctx.prices, reservation, attempts);
+        throw error;
+      }
       fallback = true;
       opened = await open(local, requestOf(envelope, LOCAL_MODEL), new AbortController().signal, stops, attempts).catch(() => null);
     }
