@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import { budgetUse, envelopeFor, gatewayFactory, insertUser, reservationRow, usageRows } from '../helpers/ai.js';
 import { createLogger } from '../../src/server/platform/observability.js';
@@ -21,7 +21,10 @@ beforeEach(async () => {
   fake.reset();
   clock = new ManualClock(TEST_START);
 });
-afterEach(() => gateways.closeAll());
+afterEach(async () => {
+  vi.useRealTimers();
+  await gateways.closeAll();
+});
 afterAll(async () => {
   await fake.stop();
   await database.destroy();
@@ -34,7 +37,13 @@ describe('timeouts', () => {
     const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl });
     const userId = await insertUser(db(), clock.now());
     fake.then({ hang: true });
-    const answer = await gateway.generate(envelopeFor(userId, { timeoutMs: 300 }));
+    // The attempt's timeout runs on fake timers: it passes when the provider has the request, however busy
+    // the machine is, and the test does not wait for it.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const call = gateway.generate(envelopeFor(userId, { timeoutMs: 20_000 }));
+    await fake.requests(1);
+    vi.advanceTimersByTime(20_000);
+    const answer = await call;
     expect(answer).toMatchObject({ provider: 'local', fallback: true, costUsd: 0 });
     // Timeouts are not retried: one request, then the fallback.
     expect(fake.received).toHaveLength(1);
@@ -150,14 +159,18 @@ describe('the circuit breaker', () => {
   });
 
   it('half-opens after AI_BREAKER_HALF_OPEN_MS and closes again when the trial call answers', async () => {
-    const halfOpenMs = 200;
+    const halfOpenMs = 60_000;
+    // The breaker measures its half-open delay with Date.now() (cockatiel's clock): move that clock on.
+    vi.useFakeTimers({ toFake: ['Date'] });
     const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl, maxRetries: 0, breakerThreshold: 1, breakerHalfOpenMs: halfOpenMs });
     const userId = await insertUser(db(), clock.now());
     fake.then({ status: 503 });
     await gateway.generate(envelopeFor(userId));
     expect(gateway.status().breaker).toBe('open');
-    // The breaker measures its half-open delay on its own (cockatiel's) clock: let that time pass.
-    await new Promise((resolve) => setTimeout(resolve, halfOpenMs + 50));
+    vi.setSystemTime(Date.now() + halfOpenMs - 1);
+    expect(await gateway.generate(envelopeFor(userId))).toMatchObject({ provider: 'local', fallback: true });
+    expect(fake.received).toHaveLength(1);
+    vi.setSystemTime(Date.now() + 1);
     const answer = await gateway.generate(envelopeFor(userId));
     expect(answer).toMatchObject({ provider: 'openai', fallback: false, text: FAKE_DEFAULT_TEXT });
     expect(fake.received).toHaveLength(2);
