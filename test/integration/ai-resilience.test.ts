@@ -1,6 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/server/platform/clock.js';
-import { budgetUse, envelopeFor, gatewayFactory, insertUser, reservationRow, usageRows } from '../helpers/ai.js';
+import { PLATFORMS } from '../../src/contract/constants.js';
+import type { AiEnvelope } from '../../src/server/features/ai/gateway-types.js';
+import { mirrorEnvelope } from '../../src/server/features/coach/mirror-prompt.js';
+import { turnEnvelope } from '../../src/server/features/coach/turn-prompt.js';
+import { budgetUse, envelopeFor, gatewayFactory, insertUser, reservationRow, usageRows, type TestGateway } from '../helpers/ai.js';
 import { createLogger } from '../../src/server/platform/observability.js';
 import { LogSink, TEST_START } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -51,6 +55,58 @@ describe('timeouts', () => {
     const [row] = await usageRows(db());
     expect(await reservationRow(db(), row!.reservationId)).toMatchObject({ settledMicros: 0 });
     expect(await budgetUse(db())).toEqual({ 'turn/global': 0, 'turn/user': 0 });
+  });
+});
+
+describe('the attempt timeout is AI_TIMEOUT_MS', () => {
+  // As above, on fake timers advanced once the provider has the request: exactly AI_TIMEOUT_MS, no more.
+  async function hungCall(gateway: TestGateway['gateway'], envelope: AiEnvelope, timeoutMs: number) {
+    fake.then({ hang: true });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const call = gateway.generate(envelope);
+    await fake.requests(1);
+    vi.advanceTimersByTime(timeoutMs);
+    return call;
+  }
+
+  it('for a Turn envelope', async () => {
+    const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl, timeoutMs: 1_000 });
+    const userId = await insertUser(db(), clock.now());
+    const answer = await hungCall(gateway, turnEnvelope(userId, 'gpt-4o-mini', PLATFORMS[0]!, 'Shipping small things adds up.'), 1_000);
+    expect(answer).toMatchObject({ provider: 'local', fallback: true });
+    expect(await outcomes()).toEqual(['openai:timeout', 'local:ok']);
+  });
+
+  it('for a Mirror envelope, streamed, before its first chunk', async () => {
+    const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl, timeoutMs: 1_000 });
+    const userId = await insertUser(db(), clock.now());
+    fake.then({ hang: true });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const stream = await gateway.stream(mirrorEnvelope(userId, 'gpt-4o-mini', { draft: null, history: [], content: 'I never know how to start.' }));
+    await fake.requests(1);
+    vi.advanceTimersByTime(1_000);
+    expect(await stream.answer).toMatchObject({ provider: 'local', fallback: true });
+    expect(await outcomes()).toEqual(['openai:timeout', 'local:ok']);
+  });
+
+  it('also for an envelope asking a longer one: no call outlives the lease the sweep gives it', async () => {
+    const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl, timeoutMs: 1_000 });
+    const userId = await insertUser(db(), clock.now());
+    const answer = await hungCall(gateway, envelopeFor(userId, { timeoutMs: 60_000 }), 1_000);
+    expect(answer).toMatchObject({ provider: 'local', fallback: true });
+    expect(await outcomes()).toEqual(['openai:timeout', 'local:ok']);
+  });
+
+  it('for a stream asking a longer one too', async () => {
+    const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl, timeoutMs: 1_000 });
+    const userId = await insertUser(db(), clock.now());
+    fake.then({ hang: true });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const stream = await gateway.stream(envelopeFor(userId, { timeoutMs: 60_000 }));
+    await fake.requests(1);
+    vi.advanceTimersByTime(1_000);
+    expect(await stream.answer).toMatchObject({ provider: 'local', fallback: true });
+    expect(await outcomes()).toEqual(['openai:timeout', 'local:ok']);
   });
 });
 

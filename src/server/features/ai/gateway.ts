@@ -14,7 +14,7 @@ import { reserve } from './repo.js';
 import { AttemptTimedOut, breakerStateOf, callPolicy, createBreaker, isBreakerOpen } from './resilience.js';
 import { screen } from './safety-gate.js';
 import { streamAnswer } from './streaming.js';
-import { requestOf, type AiGatewayDeps, type CallContext, type Upstream } from './call-context.js';
+import { attemptTimeoutMs, requestOf, type AiGatewayDeps, type CallContext, type Upstream } from './call-context.js';
 import { ABANDONED_SWEEP_EVERY_MS, leaseMs, sweepAbandoned } from './sweep.js';
 
 /** The gateway as the app holds it: the interface features use, and the sweep the app's timer runs. */
@@ -122,7 +122,7 @@ export function createAiGateway(deps: AiGatewayDeps): AiGatewayService {
   async function callUpstream(envelope: AiEnvelope, model: string, attempts: Attempt[]): Promise<Completion> {
     const request = requestOf(envelope, model);
     if (!upstream.breaker) return timedAttempt(upstream.provider, request, new AbortController().signal, attempts);
-    const policy = callPolicy(upstream.breaker, config, envelope.timeoutMs);
+    const policy = callPolicy(upstream.breaker, config, attemptTimeoutMs(config, envelope));
     return policy.execute(({ signal }) => timedAttempt(upstream.provider, request, signal, attempts));
   }
 
