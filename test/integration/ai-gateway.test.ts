@@ -4,7 +4,7 @@ import { estimateMicros } from '../../src/server/features/ai/cost.js';
 import { aiReservations, safetyEvents } from '../../src/server/db/schema/index.js';
 import { AiBudgetExhaustedError, SafetyHold } from '../../src/server/features/ai/errors.js';
 import { ManualClock } from '../../src/server/platform/clock.js';
-import { budgetUse, envelopeFor, gatewayFactory, insertUser, reservationRow, restoreBudgets, setBudget, usageRows } from '../helpers/ai.js';
+import { budgetUse, envelopeFor, gatewayFactory, insertUser, reservationRow, restoreBudgets, setBudget, usageRows, type TestGateway } from '../helpers/ai.js';
 import { TEST_START } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { FAKE_DEFAULT_TEXT, FakeOpenAi } from '../helpers/fake-openai.js';
@@ -143,6 +143,47 @@ describe('the safety precheck', () => {
     });
     const admission = await db().transaction((tx) => gateway.admit(tx, envelope));
     expect(admission.admitted).toBe(true);
+  });
+});
+
+describe('a call that fails for good', () => {
+  // The offline provider cannot fail short of a bug: a message that is not text is one (it throws reading it).
+  const broken = (userId: string) => envelopeFor(userId, { messages: [{ role: 'user', content: null as unknown as string }] });
+
+  async function admitted(gateway: TestGateway['gateway'], userId: string) {
+    const admission = await db().transaction((tx) => gateway.admit(tx, envelopeFor(userId)));
+    if (!admission.admitted) throw new Error('expected an admission');
+    return admission.reservation;
+  }
+
+  it('without a configured provider: the failure is recorded and the reservation settled at once, not left to the sweep', async () => {
+    const { gateway } = gateways.make(db(), clock);
+    const userId = await insertUser(db(), clock.now());
+    const reservation = await admitted(gateway, userId);
+    await expect(gateway.generate(broken(userId), reservation)).rejects.toThrow(TypeError);
+    expect((await usageRows(db())).map((r) => `${r.provider}:${r.outcome}`)).toEqual(['local:error']);
+    expect(await reservationRow(db(), reservation.id)).toMatchObject({ settledMicros: 0, settledAt: clock.now() });
+    expect(await budgetUse(db())).toEqual({ 'turn/global': 0, 'turn/user': 0 });
+  });
+
+  it('when the fallback fails too: every attempt has its usage row and the reservation is settled', async () => {
+    const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl, maxRetries: 0 });
+    const userId = await insertUser(db(), clock.now());
+    const reservation = await admitted(gateway, userId);
+    fake.then({ status: 400 });
+    await expect(gateway.generate(broken(userId), reservation)).rejects.toThrow(TypeError);
+    expect((await usageRows(db())).map((r) => `${r.provider}:${r.outcome}`)).toEqual(['openai:error', 'local:error']);
+    expect(await reservationRow(db(), reservation.id)).toMatchObject({ settledMicros: 0, settledAt: clock.now() });
+  });
+
+  it('a stream that cannot start: the answer fails, the failure is recorded and the reservation settled', async () => {
+    const { gateway } = gateways.make(db(), clock);
+    const userId = await insertUser(db(), clock.now());
+    const reservation = await admitted(gateway, userId);
+    const stream = await gateway.stream(broken(userId), reservation);
+    await expect(stream.answer).rejects.toThrow(TypeError);
+    expect((await usageRows(db())).map((r) => `${r.provider}:${r.outcome}`)).toEqual(['local:error']);
+    expect(await reservationRow(db(), reservation.id)).toMatchObject({ settledMicros: 0, settledAt: clock.now() });
   });
 });
 

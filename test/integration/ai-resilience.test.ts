@@ -1,6 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/server/platform/clock.js';
-import { budgetUse, envelopeFor, gatewayFactory, insertUser, reservationRow, usageRows } from '../helpers/ai.js';
+import { PLATFORMS } from '../../src/contract/constants.js';
+import type { AiEnvelope } from '../../src/server/features/ai/gateway-types.js';
+import { mirrorEnvelope } from '../../src/server/features/coach/mirror-prompt.js';
+import { turnEnvelope } from '../../src/server/features/coach/turn-prompt.js';
+import { budgetUse, envelopeFor, gatewayFactory, insertUser, reservationRow, usageRows, type TestGateway } from '../helpers/ai.js';
 import { createLogger } from '../../src/server/platform/observability.js';
 import { LogSink, TEST_START } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -21,7 +25,10 @@ beforeEach(async () => {
   fake.reset();
   clock = new ManualClock(TEST_START);
 });
-afterEach(() => gateways.closeAll());
+afterEach(async () => {
+  vi.useRealTimers();
+  await gateways.closeAll();
+});
 afterAll(async () => {
   await fake.stop();
   await database.destroy();
@@ -34,7 +41,13 @@ describe('timeouts', () => {
     const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl });
     const userId = await insertUser(db(), clock.now());
     fake.then({ hang: true });
-    const answer = await gateway.generate(envelopeFor(userId, { timeoutMs: 300 }));
+    // The attempt's timeout runs on fake timers: it passes when the provider has the request, however busy
+    // the machine is, and the test does not wait for it.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const call = gateway.generate(envelopeFor(userId, { timeoutMs: 20_000 }));
+    await fake.requests(1);
+    vi.advanceTimersByTime(20_000);
+    const answer = await call;
     expect(answer).toMatchObject({ provider: 'local', fallback: true, costUsd: 0 });
     // Timeouts are not retried: one request, then the fallback.
     expect(fake.received).toHaveLength(1);
@@ -42,6 +55,58 @@ describe('timeouts', () => {
     const [row] = await usageRows(db());
     expect(await reservationRow(db(), row!.reservationId)).toMatchObject({ settledMicros: 0 });
     expect(await budgetUse(db())).toEqual({ 'turn/global': 0, 'turn/user': 0 });
+  });
+});
+
+describe('the attempt timeout is AI_TIMEOUT_MS', () => {
+  // As above, on fake timers advanced once the provider has the request: exactly AI_TIMEOUT_MS, no more.
+  async function hungCall(gateway: TestGateway['gateway'], envelope: AiEnvelope, timeoutMs: number) {
+    fake.then({ hang: true });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const call = gateway.generate(envelope);
+    await fake.requests(1);
+    vi.advanceTimersByTime(timeoutMs);
+    return call;
+  }
+
+  it('for a Turn envelope', async () => {
+    const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl, timeoutMs: 1_000 });
+    const userId = await insertUser(db(), clock.now());
+    const answer = await hungCall(gateway, turnEnvelope(userId, 'gpt-4o-mini', PLATFORMS[0]!, 'Shipping small things adds up.'), 1_000);
+    expect(answer).toMatchObject({ provider: 'local', fallback: true });
+    expect(await outcomes()).toEqual(['openai:timeout', 'local:ok']);
+  });
+
+  it('for a Mirror envelope, streamed, before its first chunk', async () => {
+    const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl, timeoutMs: 1_000 });
+    const userId = await insertUser(db(), clock.now());
+    fake.then({ hang: true });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const stream = await gateway.stream(mirrorEnvelope(userId, 'gpt-4o-mini', { draft: null, history: [], content: 'I never know how to start.' }));
+    await fake.requests(1);
+    vi.advanceTimersByTime(1_000);
+    expect(await stream.answer).toMatchObject({ provider: 'local', fallback: true });
+    expect(await outcomes()).toEqual(['openai:timeout', 'local:ok']);
+  });
+
+  it('also for an envelope asking a longer one: no call outlives the lease the sweep gives it', async () => {
+    const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl, timeoutMs: 1_000 });
+    const userId = await insertUser(db(), clock.now());
+    const answer = await hungCall(gateway, envelopeFor(userId, { timeoutMs: 60_000 }), 1_000);
+    expect(answer).toMatchObject({ provider: 'local', fallback: true });
+    expect(await outcomes()).toEqual(['openai:timeout', 'local:ok']);
+  });
+
+  it('for a stream asking a longer one too', async () => {
+    const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl, timeoutMs: 1_000 });
+    const userId = await insertUser(db(), clock.now());
+    fake.then({ hang: true });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const stream = await gateway.stream(envelopeFor(userId, { timeoutMs: 60_000 }));
+    await fake.requests(1);
+    vi.advanceTimersByTime(1_000);
+    expect(await stream.answer).toMatchObject({ provider: 'local', fallback: true });
+    expect(await outcomes()).toEqual(['openai:timeout', 'local:ok']);
   });
 });
 
@@ -150,14 +215,18 @@ describe('the circuit breaker', () => {
   });
 
   it('half-opens after AI_BREAKER_HALF_OPEN_MS and closes again when the trial call answers', async () => {
-    const halfOpenMs = 200;
+    const halfOpenMs = 60_000;
+    // The breaker measures its half-open delay with Date.now() (cockatiel's clock): move that clock on.
+    vi.useFakeTimers({ toFake: ['Date'] });
     const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl, maxRetries: 0, breakerThreshold: 1, breakerHalfOpenMs: halfOpenMs });
     const userId = await insertUser(db(), clock.now());
     fake.then({ status: 503 });
     await gateway.generate(envelopeFor(userId));
     expect(gateway.status().breaker).toBe('open');
-    // The breaker measures its half-open delay on its own (cockatiel's) clock: let that time pass.
-    await new Promise((resolve) => setTimeout(resolve, halfOpenMs + 50));
+    vi.setSystemTime(Date.now() + halfOpenMs - 1);
+    expect(await gateway.generate(envelopeFor(userId))).toMatchObject({ provider: 'local', fallback: true });
+    expect(fake.received).toHaveLength(1);
+    vi.setSystemTime(Date.now() + 1);
     const answer = await gateway.generate(envelopeFor(userId));
     expect(answer).toMatchObject({ provider: 'openai', fallback: false, text: FAKE_DEFAULT_TEXT });
     expect(fake.received).toHaveLength(2);

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { inputTokensBound } from '../../src/server/features/ai/cost.js';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import { budgetUse, envelopeFor, gatewayFactory, insertUser, reservationRow, usageRows } from '../helpers/ai.js';
@@ -21,7 +21,10 @@ beforeEach(async () => {
   fake.reset();
   clock = new ManualClock(TEST_START);
 });
-afterEach(() => gateways.closeAll());
+afterEach(async () => {
+  vi.useRealTimers();
+  await gateways.closeAll();
+});
 afterAll(async () => {
   await fake.stop();
   await database.destroy();
@@ -117,9 +120,16 @@ describe('streamed answers', () => {
     const { gateway } = gateways.make(db(), clock, { baseUrl: fake.baseUrl });
     const userId = await insertUser(db(), clock.now());
     fake.then({ holdAfterChunks: 2 });
-    // Long enough for the first delta on a busy machine; the stall after it is what runs out.
-    const stream = await gateway.stream(envelopeFor(userId, { timeoutMs: 1000 }));
-    expect(await collect(stream.deltas)).toEqual(['A ']);
+    // The timeouts run on fake timers: none passes before the first delta, however busy the machine is;
+    // once it arrived, the stall after it is made to run out.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const stream = await gateway.stream(envelopeFor(userId, { timeoutMs: 20_000 }));
+    const seen: string[] = [];
+    for await (const delta of stream.deltas) {
+      seen.push(delta);
+      vi.advanceTimersByTime(20_000);
+    }
+    expect(seen).toEqual(['A ']);
     expect(await stream.answer).toMatchObject({ finishReason: 'cut', text: 'A ', provider: 'openai', fallback: false });
     expect((await usageRows(db())).map((r) => r.outcome)).toEqual(['timeout']);
   });

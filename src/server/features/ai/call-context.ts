@@ -29,6 +29,11 @@ export type CallContext = {
   prices: PriceBook;
 };
 
+/** An attempt's timeout: the envelope's when it asks a shorter one, else AI_TIMEOUT_MS. */
+export function attemptTimeoutMs(config: AiConfig, envelope: AiEnvelope): number {
+  return Math.min(envelope.timeoutMs ?? config.timeoutMs, config.timeoutMs);
+}
+
 export function requestOf(envelope: AiEnvelope, model: string): ProviderRequest {
   return { model, temperature: envelope.temperature, maxTokens: envelope.maxTokens, messages: envelope.messages, feature: envelope.feature };
 }

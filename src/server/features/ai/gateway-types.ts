@@ -11,7 +11,11 @@ export type AiEnvelope = {
   model: string;
   temperature: number;
   maxTokens: number;
-  timeoutMs: number;
+  /**
+   * Per attempt (streamed: also the longest silence between chunks). `AI_TIMEOUT_MS` unless a shorter one is
+   * asked; never longer, so every call ends within the sweep's lease (see sweep.ts `leaseMs`).
+   */
+  timeoutMs?: number;
   messages: AiMessage[];
   /** Whose call it is: the user's budget is charged, the usage record names them. */
   userId: string;

@@ -14,7 +14,7 @@ import { reserve } from './repo.js';
 import { AttemptTimedOut, breakerStateOf, callPolicy, createBreaker, isBreakerOpen } from './resilience.js';
 import { screen } from './safety-gate.js';
 import { streamAnswer } from './streaming.js';
-import { requestOf, type AiGatewayDeps, type CallContext, type Upstream } from './call-context.js';
+import { attemptTimeoutMs, requestOf, type AiGatewayDeps, type CallContext, type Upstream } from './call-context.js';
 import { ABANDONED_SWEEP_EVERY_MS, leaseMs, sweepAbandoned } from './sweep.js';
 
 /** The gateway as the app holds it: the interface features use, and the sweep the app's timer runs. */
@@ -22,6 +22,9 @@ export type AiGatewayService = AiGateway & {
   /** Settles reservations open longer than the lease at their estimate; answers how many. */
   sweepAbandoned(): Promise<number>;
 };
+
+/** Who answered a call, and what. */
+type Answered = { completion: Completion; provider: AiProvider; model: string; fallback: boolean };
 
 /**
  * The only way to a model: admits each call against the safety precheck and the daily budgets, calls the
@@ -79,17 +82,14 @@ export function createAiGateway(deps: AiGatewayDeps): AiGatewayService {
     const reservation = given ?? (await admitOwn(envelope));
     const attempts: Attempt[] = [];
     const started = performance.now();
-    const model = modelFor(envelope);
-    let answered: { completion: Completion; provider: AiProvider; model: string; fallback: boolean };
+    let answered: Answered;
     try {
-      const completion = await callUpstream(envelope, model, attempts);
-      answered = { completion, provider: upstream.provider.name, model, fallback: false };
+      answered = await callWithFallback(envelope, modelFor(envelope), attempts);
     } catch (error) {
-      const fallback = upstream.breaker !== null;
-      if (!isBreakerOpen(error)) logFailure(deps.logger, envelope.feature, upstream.provider.name, error, fallback);
-      if (!fallback) throw error;
-      const completion = await timedAttempt(local, requestOf(envelope, LOCAL_MODEL), new AbortController().signal, attempts);
-      answered = { completion, provider: 'local', model: LOCAL_MODEL, fallback: true };
+      // A call that failed for good is settled all the same: its attempts get their usage rows and the
+      // reservation closes at what they cost, rather than staying open (at its estimate) until the sweep.
+      await settle(db, clock, metrics, prices, reservation, attempts);
+      throw error;
     }
     const micros = await settle(db, clock, metrics, prices, reservation, attempts);
     const { completion } = answered;
@@ -105,10 +105,24 @@ export function createAiGateway(deps: AiGatewayDeps): AiGatewayService {
     };
   }
 
+  /** The configured provider through its policies, then the offline provider when that fails. */
+  async function callWithFallback(envelope: AiEnvelope, model: string, attempts: Attempt[]): Promise<Answered> {
+    try {
+      const completion = await callUpstream(envelope, model, attempts);
+      return { completion, provider: upstream.provider.name, model, fallback: false };
+    } catch (error) {
+      const fallback = upstream.breaker !== null;
+      if (!isBreakerOpen(error)) logFailure(deps.logger, envelope.feature, upstream.provider.name, error, fallback);
+      if (!fallback) throw error;
+      const completion = await timedAttempt(local, requestOf(envelope, LOCAL_MODEL), new AbortController().signal, attempts);
+      return { completion, provider: 'local', model: LOCAL_MODEL, fallback: true };
+    }
+  }
+
   async function callUpstream(envelope: AiEnvelope, model: string, attempts: Attempt[]): Promise<Completion> {
     const request = requestOf(envelope, model);
     if (!upstream.breaker) return timedAttempt(upstream.provider, request, new AbortController().signal, attempts);
-    const policy = callPolicy(upstream.breaker, config, envelope.timeoutMs);
+    const policy = callPolicy(upstream.breaker, config, attemptTimeoutMs(config, envelope));
     return policy.execute(({ signal }) => timedAttempt(upstream.provider, request, signal, attempts));
   }
 

@@ -1,7 +1,7 @@
 import type { AiOutcome, AiProvider } from '../../../contract/coach.js';
 import { inputTokensBound } from './cost.js';
 import { DeltaQueue } from './delta-queue.js';
-import { requestOf, type CallContext } from './call-context.js';
+import { attemptTimeoutMs, requestOf, type CallContext } from './call-context.js';
 import type { AiAnswer, AiEnvelope, AiStream, Reservation } from './gateway-types.js';
 import { logFailure, settle, type Attempt } from './ledger.js';
 import { LOCAL_MODEL } from './providers/local.js';
@@ -42,10 +42,11 @@ async function run(ctx: CallContext, envelope: AiEnvelope, model: string, reserv
   const { upstream, local } = ctx;
   let opened: Opened | null = null;
   let fallback = false;
+  const timeoutMs = attemptTimeoutMs(ctx.deps.config, envelope);
   try {
     const request = requestOf(envelope, model);
     opened = upstream.breaker
-      ? await callPolicy(upstream.breaker, ctx.deps.config, envelope.timeoutMs, true).execute(
+      ? await callPolicy(upstream.breaker, ctx.deps.config, timeoutMs, true).execute(
           ({ signal }) => open(upstream.provider, request, signal, stops, attempts),
           stops.cancel.signal,
         )
@@ -53,12 +54,16 @@ async function run(ctx: CallContext, envelope: AiEnvelope, model: string, reserv
   } catch (error) {
     if (!stops.cancel.signal.aborted) {
       if (!isBreakerOpen(error)) logFailure(ctx.deps.logger, envelope.feature, upstream.provider.name, error, upstream.breaker !== null);
-      if (!upstream.breaker) throw error;
+      if (!upstream.breaker) {
+        // Settled all the same: the failed attempt gets its usage row and the reservation closes now.
+        await settle(ctx.deps.db, ctx.deps.clock, ctx.metrics, ctx.prices, reservation, attempts);
+        throw error;
+      }
       fallback = true;
       opened = await open(local, requestOf(envelope, LOCAL_MODEL), new AbortController().signal, stops, attempts).catch(() => null);
     }
   }
-  const read = opened ? await readAll(opened, envelope.timeoutMs, stops, queue, attempts) : { text: '', finishReason: 'cut' as const, usage: noUsage };
+  const read = opened ? await readAll(opened, timeoutMs, stops, queue, attempts) : { text: '', finishReason: 'cut' as const, usage: noUsage };
   const micros = await settle(ctx.deps.db, ctx.deps.clock, ctx.metrics, ctx.prices, reservation, attempts);
   return {
     ...read,

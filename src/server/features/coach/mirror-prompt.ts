@@ -1,7 +1,7 @@
 import type { AiEnvelope, AiMessage } from '../ai/gateway-types.js';
 
-/** A Mirror reply: reflective and unhurried, a few short paragraphs at most. */
-const MIRROR_CALL = { temperature: 0.7, maxTokens: 600, timeoutMs: 30_000 } as const;
+/** A Mirror reply: reflective and unhurried, a few short paragraphs at most (the timeout: AI_TIMEOUT_MS). */
+const MIRROR_CALL = { temperature: 0.7, maxTokens: 600 } as const;
 /** How many earlier messages of the session a reply sees. */
 export const MIRROR_CONTEXT_MESSAGES = 20;
 /** How much of the session's draft a reply sees, in characters: its opening posts, then a note that it goes on. */

@@ -4,8 +4,8 @@ import { PLATFORM_NAMES } from '../../../contract/platform-text.js';
 import type { AiEnvelope } from '../ai/gateway-types.js';
 import { TURN_SEPARATOR } from './turn-format.js';
 
-/** A Turn's model call: a few short rewrites, warm but steady, and quick (a person is waiting for them). */
-const TURN_CALL = { temperature: 0.7, maxTokens: 700, timeoutMs: 20_000 } as const;
+/** A Turn's model call: a few short rewrites, warm but steady (the timeout: AI_TIMEOUT_MS). */
+const TURN_CALL = { temperature: 0.7, maxTokens: 700 } as const;
 
 /**
  * The Turn system prompt: supportive and specific to the platform, asking for the answer format that
