@@ -108,6 +108,32 @@ describe('Mirror sessions', () => {
     expectProblem(await call(t.app, 'POST', '/v1/coach/mirror/sessions', { token: ann.accessToken, body: {} }), 403, 'quota_exceeded');
     expect(await t.database.db.select().from(mirrorSessions).where(eq(mirrorSessions.userId, ann.user.id))).toEqual([]);
   });
+
+  it('still counts a deleted session in its week: deleting frees no slot, and keeps none of what was said', async () => {
+    const ann = await registerUser(t.app);
+    await t.database.db.insert(entitlementOverrides).values({
+      id: randomUUID(),
+      userId: ann.user.id,
+      key: 'coach.mirror_sessions_per_week',
+      value: 1,
+      expiresAt: null,
+      createdAt: t.clock.now(),
+      createdBy: ann.user.id,
+    });
+    const session = await startSession(ann, { title: 'Private thoughts' });
+    expect((await send(ann, session.id, 'Something I only said here')).statusCode).toBe(201);
+    expect((await call(t.app, 'DELETE', `/v1/coach/mirror/sessions/${session.id}`, { token: ann.accessToken })).statusCode).toBe(204);
+    expectProblem(await call(t.app, 'DELETE', `/v1/coach/mirror/sessions/${session.id}`, { token: ann.accessToken }), 404, 'mirror_session_not_found');
+    expectProblem(await send(ann, session.id, 'Still there?'), 404, 'mirror_session_not_found');
+    expect((await call(t.app, 'GET', '/v1/coach/mirror/sessions', { token: ann.accessToken })).json()).toEqual({ items: [], nextCursor: null });
+
+    expectProblem(await call(t.app, 'POST', '/v1/coach/mirror/sessions', { token: ann.accessToken, body: {} }), 403, 'quota_exceeded');
+    const [kept] = await t.database.db.select().from(mirrorSessions).where(eq(mirrorSessions.userId, ann.user.id));
+    expect(kept).toMatchObject({ id: session.id, title: '', draftId: null, deletedAt: t.clock.now() });
+    expect(await t.database.db.select().from(mirrorMessages).where(eq(mirrorMessages.sessionId, session.id))).toEqual([]);
+    const status = (await call(t.app, 'GET', '/v1/me/entitlements', { token: ann.accessToken })).json();
+    expect(status.entitlements.find((e: { key: string }) => e.key === 'coach.mirror_sessions_per_week')).toMatchObject({ used: 1 });
+  });
 });
 
 describe('Mirror messages', () => {

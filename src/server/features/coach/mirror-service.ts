@@ -67,6 +67,7 @@ export async function createSession(deps: CoachDeps & { transact?: Transact }, u
       messageCount: 0,
       createdAt: now,
       updatedAt: now,
+      deletedAt: null,
     };
     await repo.insertSession(tx, row);
     return presentSession({ ...row, visibleDraftId: row.draftId });
@@ -92,9 +93,10 @@ export async function listMessages(deps: Pick<CoachDeps, 'db'>, user: AuthUser, 
   return pageOf(rows, query.limit, (row) => ({ at: row.createdAt, id: row.id }), presentMessage);
 }
 
-export async function deleteSession(deps: Pick<CoachDeps, 'db'> & { transact?: Transact }, user: AuthUser, id: string): Promise<void> {
+/** Deletes a session and its messages; it still counts in its week's `coach.mirror_sessions_per_week`. */
+export async function deleteSession(deps: Pick<CoachDeps, 'db' | 'clock'> & { transact?: Transact }, user: AuthUser, id: string): Promise<void> {
   await (deps.transact ?? transaction(deps.db))(async ({ tx }) => {
-    if (!(await repo.deleteSession(tx, user.id, id))) throw sessionNotFound();
+    if (!(await repo.deleteSession(tx, user.id, id, deps.clock.now()))) throw sessionNotFound();
   });
 }
 

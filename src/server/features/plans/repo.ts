@@ -42,7 +42,7 @@ function usageSql(key: EntitlementKey, userId: string, scope: UsageScope, now: D
         and created_at >= ${day.start.toISOString()}::timestamptz and created_at < ${day.end.toISOString()}::timestamptz)`;
     }
     case 'coach.mirror_sessions_per_week': {
-      // mirror_sessions_created_idx
+      // mirror_sessions_created_idx; a deleted session still counts (deleting frees no slot).
       const week = isoWeekOf(now);
       return sql`(select count(*)::int from mirror_sessions where user_id = ${userId}
         and created_at >= ${week.start.toISOString()}::timestamptz and created_at < ${week.end.toISOString()}::timestamptz)`;

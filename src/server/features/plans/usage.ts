@@ -88,10 +88,13 @@ export function turnsToday(turns: Iterable<TurnUsage>, userId: string, now: Date
   return count;
 }
 
-/** A Mirror session as usage needs it. */
+/** A Mirror session as usage needs it (whether it was deleted since does not matter). */
 export type SessionUsage = { userId: string; createdAt: Date };
 
-/** `coach.mirror_sessions_per_week`: the sessions the user started in `now`'s ISO week (Monday 00:00 UTC on). */
+/**
+ * `coach.mirror_sessions_per_week`: the sessions the user started in `now`'s ISO week (Monday 00:00 UTC on),
+ * deleted ones included: deleting a session frees no slot.
+ */
 export function mirrorSessionsThisWeek(sessions: Iterable<SessionUsage>, userId: string, now: Date): number {
   const week = isoWeekOf(now);
   let count = 0;
