@@ -6,6 +6,7 @@ import { checkEntitlement } from '../../src/server/features/plans/enforce.js';
 import { factsQuery } from '../../src/server/features/plans/repo.js';
 import {
   activeGoals,
+  PENDING_TURN_LEASE_MS,
   collaboratorsOn,
   draftsInUse,
   mirrorSessionsThisWeek,
@@ -130,6 +131,11 @@ describe('usage: the reducers over draft_events agree with the SQL reads of thei
       const createdAt = new Date(edge);
       turns.push({ id: uuidv7(), userId: users[0]!.user.id, platform: 'x', text: 'A thought', status: 'done', createdAt, updatedAt: createdAt });
       sessions.push({ id: uuidv7(), userId: users[0]!.user.id, title: 'A session', createdAt, updatedAt: createdAt, deletedAt: null });
+    }
+    // Pending turns on either side of their lease as seen from the start (a generation that died counts no more).
+    for (const age of [PENDING_TURN_LEASE_MS, PENDING_TURN_LEASE_MS - 1]) {
+      const createdAt = new Date(start - age);
+      turns.push({ id: uuidv7(), userId: users[0]!.user.id, platform: 'x', text: 'A thought', status: 'pending', createdAt, updatedAt: createdAt });
     }
     await t.database.db.insert(coachTurns).values(turns);
     await t.database.db.insert(mirrorSessions).values(sessions);

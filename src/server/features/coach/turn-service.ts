@@ -99,11 +99,17 @@ export async function createTurn(deps: CoachDeps, user: AuthUser, body: CreateTu
     await markFailed(deps, row.id);
     throw coachUnavailable();
   }
-  return phases.finish(async ({ tx }) => {
-    const changes = { status: 'done', suggestions, provider: answer.provider, fallback: answer.fallback, updatedAt: deps.clock.now() };
-    await repo.updateTurn(tx, row.id, changes);
-    return presentTurn({ ...row, ...changes });
-  });
+  try {
+    return await phases.finish(async ({ tx }) => {
+      const changes = { status: 'done', suggestions, provider: answer.provider, fallback: answer.fallback, updatedAt: deps.clock.now() };
+      await repo.updateTurn(tx, row.id, changes);
+      return presentTurn({ ...row, ...changes });
+    });
+  } catch (error) {
+    // The answer could not be stored: a turn left pending would count against the day until its lease ran out.
+    await markFailed(deps, row.id);
+    throw error;
+  }
 }
 
 /** A failed turn counts against nothing and is no part of the history. */
