@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIRROR_MAX_MESSAGES, type MirrorExchange, type MirrorMessage, type MirrorSession } from '../../src/contract/coach.js';
 import { entitlementOverrides, mirrorMessages, mirrorSessions } from '../../src/server/db/schema/index.js';
@@ -185,6 +185,30 @@ describe('Mirror messages', () => {
     await t.database.db.update(mirrorSessions).set({ messageCount: MIRROR_MAX_MESSAGES - 1 }).where(eq(mirrorSessions.id, session.id));
     expectProblem(await send(ann, session.id, 'one more?'), 409, 'mirror_session_full');
     expect(await messagesOf(ann, session.id)).toEqual([]);
+  });
+
+  it('takes my message back when no reply could be stored: the session never holds a message without its reply', async () => {
+    const ann = await registerUser(t.app);
+    const session = await startSession(ann);
+    expect((await send(ann, session.id, 'First thought')).statusCode).toBe(201);
+    // A database that refuses to store the coach's reply, as a failing disk or a lost connection would.
+    await t.database.db.execute(sql`create function refuse_coach_reply() returns trigger language plpgsql as $$
+      begin raise exception 'storing the reply failed'; end $$`);
+    await t.database.db.execute(sql`create trigger refuse_coach_reply before insert on mirror_messages
+      for each row when (new.role = 'coach') execute function refuse_coach_reply()`);
+    try {
+      expect((await send(ann, session.id, 'Second thought')).statusCode).toBe(500);
+    } finally {
+      await t.database.db.execute(sql`drop trigger refuse_coach_reply on mirror_messages`);
+      await t.database.db.execute(sql`drop function refuse_coach_reply()`);
+    }
+    expect((await messagesOf(ann, session.id)).map((m) => [m.role, m.content.startsWith('First') ? 'first' : m.content])).toEqual([
+      ['user', 'first'],
+      ['coach', expect.any(String)],
+    ]);
+    expect((await call(t.app, 'GET', `/v1/coach/mirror/sessions/${session.id}`, { token: ann.accessToken })).json()).toMatchObject({ messageCount: 2 });
+    expect((await send(ann, session.id, 'Second thought')).statusCode).toBe(201);
+    expect((await messagesOf(ann, session.id)).map((m) => m.role)).toEqual(['user', 'coach', 'user', 'coach']);
   });
 
   it('replays a keyed exchange byte for byte, the event stream included', async () => {

@@ -50,12 +50,14 @@ export async function updateSession(tx: Db, id: string, changes: Partial<Pick<Se
   await tx.update(mirrorSessions).set(changes).where(eq(mirrorSessions.id, id));
 }
 
-/** Gives back the place a reply had taken in its session when no reply came. */
-export async function releaseReplyPlace(tx: Db, id: string): Promise<void> {
+/** Takes back a user's message whose reply never came, and both places it had taken in its session. */
+export async function withdrawMessage(tx: Db, sessionId: string, messageId: string): Promise<void> {
+  const removed = await tx.delete(mirrorMessages).where(eq(mirrorMessages.id, messageId)).returning({ id: mirrorMessages.id });
+  if (removed.length === 0) return;
   await tx
     .update(mirrorSessions)
-    .set({ messageCount: sql`${mirrorSessions.messageCount} - 1` })
-    .where(eq(mirrorSessions.id, id));
+    .set({ messageCount: sql`${mirrorSessions.messageCount} - 2` })
+    .where(eq(mirrorSessions.id, sessionId));
 }
 
 /**

@@ -157,7 +157,25 @@ export async function sendMessage(
   const { message, envelope, reservation } = opened.pending;
   options.listener?.opened(presentMessage(message));
 
-  const reply = await streamReply(deps, sessionId, () => deps.ai.stream(envelope, reservation), options);
+  try {
+    const reply = await streamReply(() => deps.ai.stream(envelope, reservation), options);
+    return await storeReply(deps, user, sessionId, message, reply, phases);
+  } catch (error) {
+    // No reply: my message goes too, with both places, so the session never holds a message without its reply.
+    await deps.db.transaction((tx) => repo.withdrawMessage(tx, sessionId, message.id));
+    throw error;
+  }
+}
+
+/** Phase 2: stores the reply (`complete: false` when the stream was cut). */
+async function storeReply(
+  deps: CoachDeps,
+  user: AuthUser,
+  sessionId: string,
+  message: repo.MessageRow,
+  reply: { text: string; answer: AiAnswer },
+  phases: GenerationPhases<MirrorExchange>,
+): Promise<MirrorExchange> {
   return phases.finish(async ({ tx }) => {
     if (!(await repo.lockSession(tx, user.id, sessionId))) throw sessionNotFound();
     const now = deps.clock.now();
@@ -180,11 +198,9 @@ export async function sendMessage(
 
 /**
  * Runs the streamed call, passing each piece on, and answers the text as it was passed on (what the client
- * saw) with the gateway's answer. A call that fails gives the reply's place back and answers 503.
+ * saw) with the gateway's answer. A call that fails answers 503.
  */
 async function streamReply(
-  deps: CoachDeps,
-  sessionId: string,
   start: () => Promise<AiStream>,
   { listener, signal }: SendOptions,
 ): Promise<{ text: string; answer: AiAnswer }> {
@@ -207,7 +223,6 @@ async function streamReply(
     const answer = await stream.answer;
     return { text: text.length > 0 ? text : answer.text, answer };
   } catch (error) {
-    await deps.db.transaction((tx) => repo.releaseReplyPlace(tx, sessionId));
     throw error instanceof AppError ? error : coachUnavailable();
   }
 }
