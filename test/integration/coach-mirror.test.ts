@@ -176,7 +176,13 @@ describe('Mirror messages', () => {
     const streamed = await allEvents(await sendStreamed(ann, session.id, 'I want to die'));
     expect(streamed.map((e) => e.event)).toEqual(['message', 'done']);
     expect(streamed[1]!.data).toMatchObject({ provider: null, safety: { category: 'crisis' } });
-    expect((await messagesOf(ann, session.id)).map((m) => m.safety?.category ?? null)).toEqual([null, 'harmful_self_talk', null, 'crisis']);
+    const stored = await messagesOf(ann, session.id);
+    expect(stored.map((m) => m.safety?.category ?? null)).toEqual([null, 'harmful_self_talk', null, 'crisis']);
+    // The words held back are not kept, as with a Turn: my message is there, empty, before the notice.
+    expect(exchange.message.content).toBe('');
+    expect(stored.filter((m) => m.role === 'user').map((m) => m.content)).toEqual(['', '']);
+    const rows = await t.database.db.select().from(mirrorMessages).where(eq(mirrorMessages.sessionId, session.id));
+    expect(JSON.stringify(rows)).not.toMatch(/worthless|want to die/);
   });
 
   it('refuses a message once the session holds its messages: 409 mirror_session_full, nothing stored', async () => {

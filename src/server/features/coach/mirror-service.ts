@@ -145,10 +145,12 @@ export async function sendMessage(
     };
     await repo.updateSession(tx, sessionId, { messageCount: session.messageCount + 2, updatedAt: now });
     if (!admission.admitted) {
+      // As with a Turn, words the precheck held back are not kept: my message is stored empty, before the notice.
       const { safety } = admission;
+      const held = { ...message, content: '' };
       const reply = { ...message, id: uuidv7(), role: 'coach', content: safety.message, safetyCategory: safety.category };
-      await repo.insertMessages(tx, [message, reply]);
-      return { answered: { message: presentMessage(message), reply: { ...presentMessage(reply), safety } } };
+      await repo.insertMessages(tx, [held, reply]);
+      return { answered: { message: presentMessage(held), reply: { ...presentMessage(reply), safety } } };
     }
     await repo.insertMessages(tx, [message]);
     return { pending: { message, envelope, reservation: admission.reservation } };
