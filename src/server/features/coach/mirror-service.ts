@@ -110,8 +110,8 @@ export type SendOptions = { listener?: ReplyListener; signal?: AbortSignal };
 /**
  * One exchange, in two phases around the model call (see GenerationPhases). Phase 1 locks the session
  * (one exchange at a time; 409 mirror_session_full when the user's message and a reply would pass
- * MIRROR_MAX_MESSAGES), runs the safety precheck and reserves the budget (`admit`), and stores the user's
- * message with the reply's place counted. A safety match stores the notice as the coach's message and
+ * MIRROR_MAX_MESSAGES), runs the safety precheck, stores the user's message with the reply's place counted,
+ * and last reserves the budget. A safety match stores the notice as the coach's message and
  * answers at once. The streamed call holds no transaction; when `signal` aborts (the client left) the
  * stream is cancelled. Phase 2 stores the reply: `complete: false` when the stream was cut.
  */
@@ -131,7 +131,7 @@ export async function sendMessage(
     const draft = session.draftId === null ? undefined : await repo.draftTextFor(tx, user.id, session.draftId);
     const history = await repo.recentMessages(tx, session.id, MIRROR_CONTEXT_MESSAGES);
     const envelope = mirrorEnvelope(user.id, deps.ai.status().model, { draft: draft ?? null, history, content });
-    const admission = await deps.ai.admit(tx, envelope);
+    const safety = await deps.ai.screen(tx, envelope);
     const message: repo.MessageRow = {
       id: uuidv7(),
       sessionId,
@@ -144,16 +144,16 @@ export async function sendMessage(
       createdAt: now,
     };
     await repo.updateSession(tx, sessionId, { messageCount: session.messageCount + 2, updatedAt: now });
-    if (!admission.admitted) {
+    if (safety) {
       // As with a Turn, words the precheck held back are not kept: my message is stored empty, before the notice.
-      const { safety } = admission;
       const held = { ...message, content: '' };
       const reply = { ...message, id: uuidv7(), role: 'coach', content: safety.message, safetyCategory: safety.category };
       await repo.insertMessages(tx, [held, reply]);
       return { answered: { message: presentMessage(held), reply: { ...presentMessage(reply), safety } } };
     }
     await repo.insertMessages(tx, [message]);
-    return { pending: { message, envelope, reservation: admission.reservation } };
+    // Last: the budget rows it locks are shared by every user, so they are held only until the commit.
+    return { pending: { message, envelope, reservation: await deps.ai.reserve(tx, envelope) } };
   });
   if ('answered' in opened) return opened.answered;
   const { message, envelope, reservation } = opened.pending;
