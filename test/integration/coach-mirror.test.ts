@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIRROR_MAX_MESSAGES, type MirrorExchange, type MirrorMessage, type MirrorSession } from '../../src/contract/coach.js';
 import { entitlementOverrides, mirrorMessages, mirrorSessions } from '../../src/server/db/schema/index.js';
@@ -108,6 +108,32 @@ describe('Mirror sessions', () => {
     expectProblem(await call(t.app, 'POST', '/v1/coach/mirror/sessions', { token: ann.accessToken, body: {} }), 403, 'quota_exceeded');
     expect(await t.database.db.select().from(mirrorSessions).where(eq(mirrorSessions.userId, ann.user.id))).toEqual([]);
   });
+
+  it('still counts a deleted session in its week: deleting frees no slot, and keeps none of what was said', async () => {
+    const ann = await registerUser(t.app);
+    await t.database.db.insert(entitlementOverrides).values({
+      id: randomUUID(),
+      userId: ann.user.id,
+      key: 'coach.mirror_sessions_per_week',
+      value: 1,
+      expiresAt: null,
+      createdAt: t.clock.now(),
+      createdBy: ann.user.id,
+    });
+    const session = await startSession(ann, { title: 'Private thoughts' });
+    expect((await send(ann, session.id, 'Something I only said here')).statusCode).toBe(201);
+    expect((await call(t.app, 'DELETE', `/v1/coach/mirror/sessions/${session.id}`, { token: ann.accessToken })).statusCode).toBe(204);
+    expectProblem(await call(t.app, 'DELETE', `/v1/coach/mirror/sessions/${session.id}`, { token: ann.accessToken }), 404, 'mirror_session_not_found');
+    expectProblem(await send(ann, session.id, 'Still there?'), 404, 'mirror_session_not_found');
+    expect((await call(t.app, 'GET', '/v1/coach/mirror/sessions', { token: ann.accessToken })).json()).toEqual({ items: [], nextCursor: null });
+
+    expectProblem(await call(t.app, 'POST', '/v1/coach/mirror/sessions', { token: ann.accessToken, body: {} }), 403, 'quota_exceeded');
+    const [kept] = await t.database.db.select().from(mirrorSessions).where(eq(mirrorSessions.userId, ann.user.id));
+    expect(kept).toMatchObject({ id: session.id, title: '', draftId: null, deletedAt: t.clock.now() });
+    expect(await t.database.db.select().from(mirrorMessages).where(eq(mirrorMessages.sessionId, session.id))).toEqual([]);
+    const status = (await call(t.app, 'GET', '/v1/me/entitlements', { token: ann.accessToken })).json();
+    expect(status.entitlements.find((e: { key: string }) => e.key === 'coach.mirror_sessions_per_week')).toMatchObject({ used: 1 });
+  });
 });
 
 describe('Mirror messages', () => {
@@ -150,7 +176,13 @@ describe('Mirror messages', () => {
     const streamed = await allEvents(await sendStreamed(ann, session.id, 'I want to die'));
     expect(streamed.map((e) => e.event)).toEqual(['message', 'done']);
     expect(streamed[1]!.data).toMatchObject({ provider: null, safety: { category: 'crisis' } });
-    expect((await messagesOf(ann, session.id)).map((m) => m.safety?.category ?? null)).toEqual([null, 'harmful_self_talk', null, 'crisis']);
+    const stored = await messagesOf(ann, session.id);
+    expect(stored.map((m) => m.safety?.category ?? null)).toEqual([null, 'harmful_self_talk', null, 'crisis']);
+    // The words held back are not kept, as with a Turn: my message is there, empty, before the notice.
+    expect(exchange.message.content).toBe('');
+    expect(stored.filter((m) => m.role === 'user').map((m) => m.content)).toEqual(['', '']);
+    const rows = await t.database.db.select().from(mirrorMessages).where(eq(mirrorMessages.sessionId, session.id));
+    expect(JSON.stringify(rows)).not.toMatch(/worthless|want to die/);
   });
 
   it('refuses a message once the session holds its messages: 409 mirror_session_full, nothing stored', async () => {
@@ -159,6 +191,30 @@ describe('Mirror messages', () => {
     await t.database.db.update(mirrorSessions).set({ messageCount: MIRROR_MAX_MESSAGES - 1 }).where(eq(mirrorSessions.id, session.id));
     expectProblem(await send(ann, session.id, 'one more?'), 409, 'mirror_session_full');
     expect(await messagesOf(ann, session.id)).toEqual([]);
+  });
+
+  it('takes my message back when no reply could be stored: the session never holds a message without its reply', async () => {
+    const ann = await registerUser(t.app);
+    const session = await startSession(ann);
+    expect((await send(ann, session.id, 'First thought')).statusCode).toBe(201);
+    // A database that refuses to store the coach's reply, as a failing disk or a lost connection would.
+    await t.database.db.execute(sql`create function refuse_coach_reply() returns trigger language plpgsql as $$
+      begin raise exception 'storing the reply failed'; end $$`);
+    await t.database.db.execute(sql`create trigger refuse_coach_reply before insert on mirror_messages
+      for each row when (new.role = 'coach') execute function refuse_coach_reply()`);
+    try {
+      expect((await send(ann, session.id, 'Second thought')).statusCode).toBe(500);
+    } finally {
+      await t.database.db.execute(sql`drop trigger refuse_coach_reply on mirror_messages`);
+      await t.database.db.execute(sql`drop function refuse_coach_reply()`);
+    }
+    expect((await messagesOf(ann, session.id)).map((m) => [m.role, m.content.startsWith('First') ? 'first' : m.content])).toEqual([
+      ['user', 'first'],
+      ['coach', expect.any(String)],
+    ]);
+    expect((await call(t.app, 'GET', `/v1/coach/mirror/sessions/${session.id}`, { token: ann.accessToken })).json()).toMatchObject({ messageCount: 2 });
+    expect((await send(ann, session.id, 'Second thought')).statusCode).toBe(201);
+    expect((await messagesOf(ann, session.id)).map((m) => m.role)).toEqual(['user', 'coach', 'user', 'coach']);
   });
 
   it('replays a keyed exchange byte for byte, the event stream included', async () => {

@@ -4,7 +4,7 @@ import type { MirrorMessage, MirrorSession, Turn } from '../../src/contract/coac
 import type { MyEntitlements } from '../../src/contract/plans.js';
 import { aiUsage, coachTurns, mirrorMessages } from '../../src/server/db/schema/index.js';
 import { restoreBudgets, setBudget, TEST_AI_CONFIG } from '../helpers/ai.js';
-import { call, expectProblem, registerUser, type Account } from '../helpers/api.js';
+import { call, createDraft, expectProblem, registerUser, type Account } from '../helpers/api.js';
 import { useTestApp } from '../helpers/app.js';
 import { FakeOpenAi } from '../helpers/fake-openai.js';
 import { readEvents, type SseEvent } from '../helpers/sse.js';
@@ -106,6 +106,21 @@ describe('a Turn that fails', () => {
 });
 
 describe('Mirror on a provider', () => {
+  it('sends the provider nothing of a draft the safety precheck matches, and still answers my message', async () => {
+    const ann = await registerUser(t.app);
+    const draft = await createDraft(t.app, ann, { title: 'Hard days', initialSegment: 'Some nights I want to die.' });
+    const session = (await call(t.app, 'POST', '/v1/coach/mirror/sessions', { token: ann.accessToken, body: { draftId: draft.id } })).json() as MirrorSession;
+    fake.then({ text: 'That sounds like a lot to carry.' });
+    const res = await call(t.app, 'POST', `/v1/coach/mirror/sessions/${session.id}/messages`, { token: ann.accessToken, body: { content: 'How does my draft read?' } });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().reply).toMatchObject({ content: 'That sounds like a lot to carry.', provider: 'openai', safety: null });
+    expect(fake.received).toHaveLength(1);
+    const sent = JSON.stringify(fake.received[0]!.body);
+    expect(sent).toContain('How does my draft read?');
+    expect(sent).not.toContain('Hard days');
+    expect(sent).not.toContain('want to die');
+  });
+
   it('keeps a reply the provider cut midway as far as it got, with complete: false', async () => {
     const ann = await registerUser(t.app);
     const session = await startSession(ann);

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Turn } from '../../src/contract/coach.js';
 import type { DraftEvent } from '../../src/contract/events.js';
 import { measurePost } from '../../src/contract/platform-text.js';
 import { coachTurns, entitlementOverrides, safetyEvents } from '../../src/server/db/schema/index.js';
+import { PENDING_TURN_LEASE_MS } from '../../src/server/features/plans/usage.js';
 import { encodeCursor } from '../../src/server/platform/cursor.js';
 import { addCollaborator, call, createDraft, expectProblem, passRing, registerUser, type Account } from '../helpers/api.js';
 import { useTestApp } from '../helpers/app.js';
@@ -90,6 +91,39 @@ describe('Turn', () => {
     await allow(ann, 'coach.turns_per_day', 0);
     expectProblem(await turn(ann, { text: 'A calm thought about my week.' }), 403, 'quota_exceeded');
     expect(await t.database.db.select().from(coachTurns).where(eq(coachTurns.userId, ann.user.id))).toEqual([]);
+  });
+
+  it('counts a pending turn only for its lease: a turn whose process died frees its place once the lease is over', async () => {
+    const ann = await registerUser(t.app);
+    await allow(ann, 'coach.turns_per_day', 1);
+    const pending = (age: number) => {
+      const createdAt = new Date(t.clock.now().getTime() - age);
+      return { id: randomUUID(), userId: ann.user.id, platform: 'x', text: 'A thought', status: 'pending', createdAt, updatedAt: createdAt };
+    };
+    await t.database.db.insert(coachTurns).values(pending(PENDING_TURN_LEASE_MS - 1));
+    expectProblem(await turn(ann, { text: 'One more thought.' }), 403, 'quota_exceeded');
+    await t.database.db.delete(coachTurns).where(eq(coachTurns.userId, ann.user.id));
+    await t.database.db.insert(coachTurns).values(pending(PENDING_TURN_LEASE_MS));
+    expect((await turn(ann, { text: 'One more thought.' })).statusCode).toBe(201);
+  });
+
+  it('marks the turn failed when its answer cannot be stored, so it counts nothing', async () => {
+    const ann = await registerUser(t.app);
+    await allow(ann, 'coach.turns_per_day', 1);
+    // A database that refuses to store an answered turn, as a failing disk or a lost connection would.
+    await t.database.db.execute(sql`create function refuse_done_turn() returns trigger language plpgsql as $$
+      begin raise exception 'storing the answer failed'; end $$`);
+    await t.database.db.execute(sql`create trigger refuse_done_turn before update on coach_turns
+      for each row when (new.status = 'done') execute function refuse_done_turn()`);
+    try {
+      expect((await turn(ann, { text: 'A thought worth sharing.' })).statusCode).toBe(500);
+    } finally {
+      await t.database.db.execute(sql`drop trigger refuse_done_turn on coach_turns`);
+      await t.database.db.execute(sql`drop function refuse_done_turn()`);
+    }
+    const rows = await t.database.db.select().from(coachTurns).where(eq(coachTurns.userId, ann.user.id));
+    expect(rows.map((r) => r.status)).toEqual(['failed']);
+    expect((await turn(ann, { text: 'A thought worth sharing.' })).statusCode).toBe(201);
   });
 
   it('lists my turns newest first with a cursor, never someone else\'s; a crafted cursor is 400', async () => {

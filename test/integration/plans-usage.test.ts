@@ -6,6 +6,7 @@ import { checkEntitlement } from '../../src/server/features/plans/enforce.js';
 import { factsQuery } from '../../src/server/features/plans/repo.js';
 import {
   activeGoals,
+  PENDING_TURN_LEASE_MS,
   collaboratorsOn,
   draftsInUse,
   mirrorSessionsThisWeek,
@@ -121,14 +122,20 @@ describe('usage: the reducers over draft_events agree with the SQL reads of thei
     });
     const sessions = Array.from({ length: 30 }, () => {
       const createdAt = at();
-      return { id: uuidv7(), userId: users[pick(3)]!.user.id, title: 'A session', createdAt, updatedAt: createdAt };
+      // Some deleted since: a deleted session still counts in its week.
+      return { id: uuidv7(), userId: users[pick(3)]!.user.id, title: 'A session', createdAt, updatedAt: createdAt, deletedAt: pick(3) === 0 ? createdAt : null };
     });
     // And on the boundaries themselves: the first and last instants of the start's day and ISO week, and the ones beside them.
     const edges = ['2026-02-28T23:59:59.999Z', '2026-03-01T00:00:00.000Z', '2026-03-01T23:59:59.999Z', '2026-03-02T00:00:00.000Z', '2026-02-22T23:59:59.999Z', '2026-02-23T00:00:00.000Z'];
     for (const edge of edges) {
       const createdAt = new Date(edge);
       turns.push({ id: uuidv7(), userId: users[0]!.user.id, platform: 'x', text: 'A thought', status: 'done', createdAt, updatedAt: createdAt });
-      sessions.push({ id: uuidv7(), userId: users[0]!.user.id, title: 'A session', createdAt, updatedAt: createdAt });
+      sessions.push({ id: uuidv7(), userId: users[0]!.user.id, title: 'A session', createdAt, updatedAt: createdAt, deletedAt: null });
+    }
+    // Pending turns on either side of their lease as seen from the start (a generation that died counts no more).
+    for (const age of [PENDING_TURN_LEASE_MS, PENDING_TURN_LEASE_MS - 1]) {
+      const createdAt = new Date(start - age);
+      turns.push({ id: uuidv7(), userId: users[0]!.user.id, platform: 'x', text: 'A thought', status: 'pending', createdAt, updatedAt: createdAt });
     }
     await t.database.db.insert(coachTurns).values(turns);
     await t.database.db.insert(mirrorSessions).values(sessions);

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { MIRROR_MAX_MESSAGES } from '../../src/contract/coach.js';
 import { coachTurns, mirrorMessages, mirrorSessions } from '../../src/server/db/schema/index.js';
@@ -6,6 +7,19 @@ import { call, registerUser } from '../helpers/api.js';
 import { useTestApp } from '../helpers/app.js';
 
 const t = useTestApp();
+
+/** Waits until a statement of this database waits for a lock (failing, not hanging, if none does). */
+async function waitForLockWaiter(client: pg.Client): Promise<void> {
+  const waiting = async () => {
+    await client.query('select pg_stat_clear_snapshot()');
+    const { rows } = await client.query<{ waiting: number }>(
+      `select count(*)::int as waiting from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
+    );
+    return rows[0]!.waiting;
+  };
+  await expect.poll(waiting, { timeout: 30_000, interval: 20 }).toBeGreaterThanOrEqual(1);
+}
 
 describe('Turn and Mirror under parallel requests (PostgreSQL)', () => {
   it('a session two exchanges from full takes exactly two of eight parallel messages; the rest are 409 and store nothing', async () => {
@@ -35,5 +49,31 @@ describe('Turn and Mirror under parallel requests (PostgreSQL)', () => {
     expect(statuses.filter((s) => s === 403)).toHaveLength(10);
     const rows = await t.database.db.select().from(coachTurns).where(eq(coachTurns.userId, ann.user.id));
     expect(rows.map((r) => r.status)).toEqual(Array.from({ length: 10 }, () => 'done'));
+  });
+
+  it('a turn waiting on its quota holds no lock on the budget every user shares: the reservation comes last', async () => {
+    const ann = await registerUser(t.app);
+    expect((await call(t.app, 'POST', '/v1/coach/turns', { token: ann.accessToken, body: { text: 'A first thought.' } })).statusCode).toBe(201);
+    // Another use of Ann's quota is in progress (her plan row is held), so her next turn waits at its gate.
+    const blocker = new pg.Client({ connectionString: t.databaseUrl! });
+    const other = new pg.Client({ connectionString: t.databaseUrl! });
+    await blocker.connect();
+    await other.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query('select 1 from user_plans where user_id = $1 for update', [ann.user.id]);
+      const waiting = call(t.app, 'POST', '/v1/coach/turns', { token: ann.accessToken, body: { text: 'A second thought.' } });
+      await waitForLockWaiter(blocker);
+      // Meanwhile anyone else's call can still take the global budget row.
+      await other.query('begin');
+      const { rowCount } = await other.query(`select 1 from ai_budget_days where feature = 'turn' and holder = 'global' for update nowait`);
+      expect(rowCount).toBe(1);
+      await other.query('rollback');
+      await blocker.query('rollback');
+      expect((await waiting).statusCode).toBe(201);
+    } finally {
+      await blocker.end();
+      await other.end();
+    }
   });
 });

@@ -111,7 +111,8 @@ CREATE TABLE "mirror_sessions" (
 	"title" text NOT NULL,
 	"message_count" integer DEFAULT 0 NOT NULL,
 	"created_at" timestamp with time zone NOT NULL,
-	"updated_at" timestamp with time zone NOT NULL
+	"updated_at" timestamp with time zone NOT NULL,
+	"deleted_at" timestamp with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "safety_events" (

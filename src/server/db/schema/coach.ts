@@ -157,6 +157,8 @@ export const mirrorSessions = pgTable(
     messageCount: integer('message_count').notNull().default(0),
     createdAt: time('created_at').notNull(),
     updatedAt: time('updated_at').notNull(),
+    /** Set when the user deletes the session: it is gone for them, but still counts in its week's quota. */
+    deletedAt: time('deleted_at'),
   },
   (t) => [index('mirror_sessions_user_idx').on(t.userId, t.updatedAt, t.id), index('mirror_sessions_created_idx').on(t.userId, t.createdAt)],
 );

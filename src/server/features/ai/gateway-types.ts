@@ -61,6 +61,13 @@ export type AiGateway = {
    */
   admit(tx: Db, envelope: AiEnvelope): Promise<Admission>;
   /**
+   * `admit` in two steps, for a caller with work of its own between them: the safety precheck (a match writes
+   * its safety event and answers the notice), then the reservation, best made as the caller's last statement
+   * so the budget rows stay locked for as short a time as can be.
+   */
+  screen(tx: Db, envelope: AiEnvelope): Promise<SafetyNotice | null>;
+  reserve(tx: Db, envelope: AiEnvelope): Promise<Reservation>;
+  /**
    * Calls the model (timeout, retries, breaker, then the offline provider as fallback), writes one usage
    * record per provider call and settles the reservation with what the calls cost. Without a reservation it
    * admits the call itself (in its own transaction) and throws `SafetyHold` when the precheck matched.

@@ -45,9 +45,13 @@ export function createAiGateway(deps: AiGatewayDeps): AiGatewayService {
   const stateListener = upstream.breaker?.onStateChange(() => metrics.breakerState(upstream.provider.name, breakerState()));
 
   async function admit(tx: Db, envelope: AiEnvelope): Promise<Admission> {
-    const now = clock.now();
-    const safety = await screen(tx, envelope, now);
+    const safety = await screen(tx, envelope, clock.now());
     if (safety) return { admitted: false, safety };
+    return { admitted: true, reservation: await reserveFor(tx, envelope) };
+  }
+
+  async function reserveFor(tx: Db, envelope: AiEnvelope): Promise<Reservation> {
+    const now = clock.now();
     const price = await prices.priceOf(tx, upstream.provider.name, modelFor(envelope));
     if (!price) throw new Error(`ai_prices has no price for provider ${upstream.provider.name} (model or '*')`);
     const reservation: Reservation = {
@@ -62,7 +66,7 @@ export function createAiGateway(deps: AiGatewayDeps): AiGatewayService {
       metrics.refused(envelope.feature, refused);
       throw new AiBudgetExhaustedError(envelope.feature, refused, secondsUntilNextUtcDay(now));
     }
-    return { admitted: true, reservation };
+    return reservation;
   }
 
   /** The model asked of the configured provider: the offline provider has one model of its own. */
@@ -141,6 +145,8 @@ export function createAiGateway(deps: AiGatewayDeps): AiGatewayService {
 
   return {
     admit,
+    screen: (tx: Db, envelope: AiEnvelope) => screen(tx, envelope, clock.now()),
+    reserve: reserveFor,
     generate,
     stream,
     sweepAbandoned: sweep,

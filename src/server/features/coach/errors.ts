@@ -10,8 +10,11 @@ export const sessionFull = (max: number) =>
 /** How long a client is told to wait after a generation failed. */
 export const COACH_RETRY_AFTER_SECONDS = 30;
 
-/** A model call failed (and so did the offline fallback): nothing was counted; try again shortly. */
+/**
+ * A model call failed (and so did the offline fallback): no Turn is used and a Mirror message is not kept.
+ * The AI budgets are still charged what the calls cost, so the words promise nothing about them.
+ */
 export const coachUnavailable = () =>
-  new AppError(503, 'coach_unavailable', 'The coach could not answer just now. Nothing was counted; try again in a little while.', {
+  new AppError(503, 'coach_unavailable', 'The coach could not answer just now. This used none of your Turns and kept no message; try again in a little while.', {
     headers: { 'retry-after': String(COACH_RETRY_AFTER_SECONDS) },
   });

@@ -17,6 +17,15 @@ describe('the context of a Mirror reply', () => {
     expect(envelope.messages.at(-1)).toEqual({ role: 'user', content: 'new' });
   });
 
+  it('leaves out a draft the safety precheck matches, title and posts alike, and keeps the rest of the call', () => {
+    const history = [said('user', 'a'), said('coach', 'b')];
+    for (const draft of [{ title: 'Launch', posts: ['We shipped.', 'I want to die'] }, { title: 'I want to die', posts: ['We shipped.'] }]) {
+      const envelope = mirrorEnvelope('u1', 'gpt-4o-mini', { draft, history, content: 'new' });
+      expect(envelope.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+      expect(JSON.stringify(envelope.messages)).not.toContain('die');
+    }
+  });
+
   it('cuts a long draft to its opening and says how many posts are not shown', () => {
     const posts = Array.from({ length: 40 }, (_, i) => `${i} ${'x'.repeat(400)}`);
     const context = draftContext({ title: 'Long', posts });

@@ -1,4 +1,5 @@
 import type { AiEnvelope, AiMessage } from '../ai/gateway-types.js';
+import { precheck } from '../safety/precheck.js';
 
 /** A Mirror reply: reflective and unhurried, a few short paragraphs at most (the timeout: AI_TIMEOUT_MS). */
 const MIRROR_CALL = { temperature: 0.7, maxTokens: 600 } as const;
@@ -49,9 +50,10 @@ export function conversationOf(messages: readonly Said[]): Said[] {
 }
 
 /**
- * The envelope of a Mirror reply: the system prompt, the draft (while the writer can still see it), the
- * session's recent messages (see `conversationOf`), then the new message last, where the safety precheck
- * reads it.
+ * The envelope of a Mirror reply: the system prompt, the draft (while the writer can still see it, and only
+ * when the safety precheck passes its context: a draft that speaks of a crisis is left out whole, since the
+ * gateway screens the new message only), the session's recent messages (see `conversationOf`), then the
+ * new message last, where the gateway's precheck reads it.
  */
 export function mirrorEnvelope(
   userId: string,
@@ -59,7 +61,8 @@ export function mirrorEnvelope(
   input: { draft: { title: string; posts: string[] } | null; history: readonly Said[]; content: string },
 ): AiEnvelope {
   const messages: AiMessage[] = [{ role: 'system', content: SYSTEM_PROMPT }];
-  if (input.draft) messages.push({ role: 'system', content: draftContext(input.draft) });
+  const context = input.draft ? draftContext(input.draft) : null;
+  if (context !== null && precheck(context) === null) messages.push({ role: 'system', content: context });
   for (const message of conversationOf(input.history)) messages.push({ role: message.role === 'coach' ? 'assistant' : 'user', content: message.content });
   messages.push({ role: 'user', content: input.content });
   return { feature: 'mirror', model, ...MIRROR_CALL, userId, messages };

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { draftMembers, drafts, mirrorMessages, mirrorSessions, segments } from '../../db/schema/index.js';
 import type { KeysetCursor } from '../../platform/cursor.js';
@@ -16,9 +16,12 @@ const sessionView = {
   messageCount: mirrorSessions.messageCount,
   createdAt: mirrorSessions.createdAt,
   updatedAt: mirrorSessions.updatedAt,
+  deletedAt: mirrorSessions.deletedAt,
   visibleDraftId: draftMembers.draftId,
 };
 const memberOfSessionDraft = and(eq(draftMembers.draftId, mirrorSessions.draftId), eq(draftMembers.userId, mirrorSessions.userId));
+/** The user's session, unless they deleted it (a deleted one only stays to count in its week's quota). */
+const usersLiveSession = (userId: string, id: string) => and(eq(mirrorSessions.id, id), eq(mirrorSessions.userId, userId), isNull(mirrorSessions.deletedAt));
 
 export async function insertSession(tx: Db, row: SessionRow): Promise<void> {
   await tx.insert(mirrorSessions).values(row);
@@ -29,7 +32,7 @@ export async function findSession(db: Db, userId: string, id: string): Promise<S
     .select(sessionView)
     .from(mirrorSessions)
     .leftJoin(draftMembers, memberOfSessionDraft)
-    .where(and(eq(mirrorSessions.id, id), eq(mirrorSessions.userId, userId)));
+    .where(usersLiveSession(userId, id));
   return row;
 }
 
@@ -38,7 +41,7 @@ export async function lockSession(tx: Db, userId: string, id: string): Promise<S
   const [row] = await tx
     .select()
     .from(mirrorSessions)
-    .where(and(eq(mirrorSessions.id, id), eq(mirrorSessions.userId, userId)))
+    .where(usersLiveSession(userId, id))
     .for('update');
   return row;
 }
@@ -47,21 +50,30 @@ export async function updateSession(tx: Db, id: string, changes: Partial<Pick<Se
   await tx.update(mirrorSessions).set(changes).where(eq(mirrorSessions.id, id));
 }
 
-/** Gives back the place a reply had taken in its session when no reply came. */
-export async function releaseReplyPlace(tx: Db, id: string): Promise<void> {
+/** Takes back a user's message whose reply never came, and both places it had taken in its session. */
+export async function withdrawMessage(tx: Db, sessionId: string, messageId: string): Promise<void> {
+  const removed = await tx.delete(mirrorMessages).where(eq(mirrorMessages.id, messageId)).returning({ id: mirrorMessages.id });
+  if (removed.length === 0) return;
   await tx
     .update(mirrorSessions)
-    .set({ messageCount: sql`${mirrorSessions.messageCount} - 1` })
-    .where(eq(mirrorSessions.id, id));
+    .set({ messageCount: sql`${mirrorSessions.messageCount} - 2` })
+    .where(eq(mirrorSessions.id, sessionId));
 }
 
-/** Deletes the user's session and (by cascade) its messages; false when there was none. */
-export async function deleteSession(tx: Db, userId: string, id: string): Promise<boolean> {
+/**
+ * Deletes the user's session: its messages go, and so do its title and draft; the row stays, marked deleted,
+ * because it still counts in `coach.mirror_sessions_per_week` (deleting must not free a slot). False when
+ * there was no such live session.
+ */
+export async function deleteSession(tx: Db, userId: string, id: string, at: Date): Promise<boolean> {
   const deleted = await tx
-    .delete(mirrorSessions)
-    .where(and(eq(mirrorSessions.id, id), eq(mirrorSessions.userId, userId)))
+    .update(mirrorSessions)
+    .set({ deletedAt: at, title: '', draftId: null, messageCount: 0 })
+    .where(usersLiveSession(userId, id))
     .returning({ id: mirrorSessions.id });
-  return deleted.length > 0;
+  if (deleted.length === 0) return false;
+  await tx.delete(mirrorMessages).where(eq(mirrorMessages.sessionId, id));
+  return true;
 }
 
 /** A page of the user's sessions by last activity, newest first (mirror_sessions_user_idx). */
@@ -73,7 +85,7 @@ export async function listSessions(db: Db, userId: string, limit: number, after:
     .select(sessionView)
     .from(mirrorSessions)
     .leftJoin(draftMembers, memberOfSessionDraft)
-    .where(and(eq(mirrorSessions.userId, userId), before))
+    .where(and(eq(mirrorSessions.userId, userId), isNull(mirrorSessions.deletedAt), before))
     .orderBy(desc(mirrorSessions.updatedAt), desc(mirrorSessions.id))
     .limit(limit + 1);
 }

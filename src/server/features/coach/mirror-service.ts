@@ -67,6 +67,7 @@ export async function createSession(deps: CoachDeps & { transact?: Transact }, u
       messageCount: 0,
       createdAt: now,
       updatedAt: now,
+      deletedAt: null,
     };
     await repo.insertSession(tx, row);
     return presentSession({ ...row, visibleDraftId: row.draftId });
@@ -92,9 +93,10 @@ export async function listMessages(deps: Pick<CoachDeps, 'db'>, user: AuthUser, 
   return pageOf(rows, query.limit, (row) => ({ at: row.createdAt, id: row.id }), presentMessage);
 }
 
-export async function deleteSession(deps: Pick<CoachDeps, 'db'> & { transact?: Transact }, user: AuthUser, id: string): Promise<void> {
+/** Deletes a session and its messages; it still counts in its week's `coach.mirror_sessions_per_week`. */
+export async function deleteSession(deps: Pick<CoachDeps, 'db' | 'clock'> & { transact?: Transact }, user: AuthUser, id: string): Promise<void> {
   await (deps.transact ?? transaction(deps.db))(async ({ tx }) => {
-    if (!(await repo.deleteSession(tx, user.id, id))) throw sessionNotFound();
+    if (!(await repo.deleteSession(tx, user.id, id, deps.clock.now()))) throw sessionNotFound();
   });
 }
 
@@ -108,8 +110,8 @@ export type SendOptions = { listener?: ReplyListener; signal?: AbortSignal };
 /**
  * One exchange, in two phases around the model call (see GenerationPhases). Phase 1 locks the session
  * (one exchange at a time; 409 mirror_session_full when the user's message and a reply would pass
- * MIRROR_MAX_MESSAGES), runs the safety precheck and reserves the budget (`admit`), and stores the user's
- * message with the reply's place counted. A safety match stores the notice as the coach's message and
+ * MIRROR_MAX_MESSAGES), runs the safety precheck, stores the user's message with the reply's place counted,
+ * and last reserves the budget. A safety match stores the notice as the coach's message and
  * answers at once. The streamed call holds no transaction; when `signal` aborts (the client left) the
  * stream is cancelled. Phase 2 stores the reply: `complete: false` when the stream was cut.
  */
@@ -129,7 +131,7 @@ export async function sendMessage(
     const draft = session.draftId === null ? undefined : await repo.draftTextFor(tx, user.id, session.draftId);
     const history = await repo.recentMessages(tx, session.id, MIRROR_CONTEXT_MESSAGES);
     const envelope = mirrorEnvelope(user.id, deps.ai.status().model, { draft: draft ?? null, history, content });
-    const admission = await deps.ai.admit(tx, envelope);
+    const safety = await deps.ai.screen(tx, envelope);
     const message: repo.MessageRow = {
       id: uuidv7(),
       sessionId,
@@ -142,20 +144,40 @@ export async function sendMessage(
       createdAt: now,
     };
     await repo.updateSession(tx, sessionId, { messageCount: session.messageCount + 2, updatedAt: now });
-    if (!admission.admitted) {
-      const { safety } = admission;
+    if (safety) {
+      // As with a Turn, words the precheck held back are not kept: my message is stored empty, before the notice.
+      const held = { ...message, content: '' };
       const reply = { ...message, id: uuidv7(), role: 'coach', content: safety.message, safetyCategory: safety.category };
-      await repo.insertMessages(tx, [message, reply]);
-      return { answered: { message: presentMessage(message), reply: { ...presentMessage(reply), safety } } };
+      await repo.insertMessages(tx, [held, reply]);
+      return { answered: { message: presentMessage(held), reply: { ...presentMessage(reply), safety } } };
     }
     await repo.insertMessages(tx, [message]);
-    return { pending: { message, envelope, reservation: admission.reservation } };
+    // Last: the budget rows it locks are shared by every user, so they are held only until the commit.
+    return { pending: { message, envelope, reservation: await deps.ai.reserve(tx, envelope) } };
   });
   if ('answered' in opened) return opened.answered;
   const { message, envelope, reservation } = opened.pending;
   options.listener?.opened(presentMessage(message));
 
-  const reply = await streamReply(deps, sessionId, () => deps.ai.stream(envelope, reservation), options);
+  try {
+    const reply = await streamReply(() => deps.ai.stream(envelope, reservation), options);
+    return await storeReply(deps, user, sessionId, message, reply, phases);
+  } catch (error) {
+    // No reply: my message goes too, with both places, so the session never holds a message without its reply.
+    await deps.db.transaction((tx) => repo.withdrawMessage(tx, sessionId, message.id));
+    throw error;
+  }
+}
+
+/** Phase 2: stores the reply (`complete: false` when the stream was cut). */
+async function storeReply(
+  deps: CoachDeps,
+  user: AuthUser,
+  sessionId: string,
+  message: repo.MessageRow,
+  reply: { text: string; answer: AiAnswer },
+  phases: GenerationPhases<MirrorExchange>,
+): Promise<MirrorExchange> {
   return phases.finish(async ({ tx }) => {
     if (!(await repo.lockSession(tx, user.id, sessionId))) throw sessionNotFound();
     const now = deps.clock.now();
@@ -178,11 +200,9 @@ export async function sendMessage(
 
 /**
  * Runs the streamed call, passing each piece on, and answers the text as it was passed on (what the client
- * saw) with the gateway's answer. A call that fails gives the reply's place back and answers 503.
+ * saw) with the gateway's answer. A call that fails answers 503.
  */
 async function streamReply(
-  deps: CoachDeps,
-  sessionId: string,
   start: () => Promise<AiStream>,
   { listener, signal }: SendOptions,
 ): Promise<{ text: string; answer: AiAnswer }> {
@@ -205,7 +225,6 @@ async function streamReply(
     const answer = await stream.answer;
     return { text: text.length > 0 ? text : answer.text, answer };
   } catch (error) {
-    await deps.db.transaction((tx) => repo.releaseReplyPlace(tx, sessionId));
     throw error instanceof AppError ? error : coachUnavailable();
   }
 }

@@ -47,8 +47,8 @@ async function subjectOf(tx: CoachDeps['db'], userId: string, body: CreateTurnBo
 }
 
 /**
- * A Turn, in two phases around the model call (see GenerationPhases). Phase 1: the safety precheck and the
- * budget reservation (`admit`), then the `coach.turns_per_day` gate and the pending row; a safety match
+ * A Turn, in two phases around the model call (see GenerationPhases). Phase 1: the safety precheck, the
+ * `coach.turns_per_day` gate, the pending row, and last the budget reservation; a safety match
  * answers at once with the notice, stores none of the text and uses no turn. The call itself holds no
  * transaction. Phase 2 stores the fitted suggestions. A failed call marks the turn failed (it counts
  * nothing) and answers 503.
@@ -58,7 +58,7 @@ export async function createTurn(deps: CoachDeps, user: AuthUser, body: CreateTu
     const now = deps.clock.now();
     const subject = await subjectOf(tx, user.id, body);
     const envelope = turnEnvelope(user.id, deps.ai.status().model, subject.platform, subject.text);
-    const admission = await deps.ai.admit(tx, envelope);
+    const safety = await deps.ai.screen(tx, envelope);
     const row: repo.TurnRow = {
       id: uuidv7(),
       userId: user.id,
@@ -74,14 +74,15 @@ export async function createTurn(deps: CoachDeps, user: AuthUser, body: CreateTu
       createdAt: now,
       updatedAt: now,
     };
-    if (!admission.admitted) {
-      const answered = { ...row, text: '', status: 'safety', safetyCategory: admission.safety.category };
+    if (safety) {
+      const answered = { ...row, text: '', status: 'safety', safetyCategory: safety.category };
       await repo.insertTurn(tx, answered);
-      return { answered: { ...presentTurn(answered), safety: admission.safety } };
+      return { answered: { ...presentTurn(answered), safety } };
     }
     await deps.enforce(tx, user.id, 'coach.turns_per_day', now);
     await repo.insertTurn(tx, row);
-    return { pending: { row, envelope, reservation: admission.reservation } };
+    // Last: the budget rows it locks are shared by every user, so they are held only until the commit.
+    return { pending: { row, envelope, reservation: await deps.ai.reserve(tx, envelope) } };
   });
   if ('answered' in opened) return opened.answered;
   const { row, envelope, reservation } = opened.pending;
@@ -99,11 +100,17 @@ export async function createTurn(deps: CoachDeps, user: AuthUser, body: CreateTu
     await markFailed(deps, row.id);
     throw coachUnavailable();
   }
-  return phases.finish(async ({ tx }) => {
-    const changes = { status: 'done', suggestions, provider: answer.provider, fallback: answer.fallback, updatedAt: deps.clock.now() };
-    await repo.updateTurn(tx, row.id, changes);
-    return presentTurn({ ...row, ...changes });
-  });
+  try {
+    return await phases.finish(async ({ tx }) => {
+      const changes = { status: 'done', suggestions, provider: answer.provider, fallback: answer.fallback, updatedAt: deps.clock.now() };
+      await repo.updateTurn(tx, row.id, changes);
+      return presentTurn({ ...row, ...changes });
+    });
+  } catch (error) {
+    // The answer could not be stored: a turn left pending would count against the day until its lease ran out.
+    await markFailed(deps, row.id);
+    throw error;
+  }
 }
 
 /** A failed turn counts against nothing and is no part of the history. */

@@ -3,7 +3,7 @@ import { ENTITLEMENT_KEYS, type EntitlementKey, type PlanId } from '../../../con
 import type { Db } from '../../db/client.js';
 import { entitlementGrace, entitlementOverrides, planEntitlements, plans, userPlans, users } from '../../db/schema/index.js';
 import type { EntitlementFacts } from './model.js';
-import { isoWeekOf, utcDayOf } from './usage.js';
+import { isoWeekOf, PENDING_TURN_LEASE_MS, utcDayOf } from './usage.js';
 
 type Rows<T> = { rows: T[] };
 const rowsOf = <T>(result: unknown): T[] => (result as Rows<T>).rows;
@@ -36,13 +36,15 @@ function usageSql(key: EntitlementKey, userId: string, scope: UsageScope, now: D
     case 'analytics.enabled':
       return sql`null::int`;
     case 'coach.turns_per_day': {
-      // coach_turns_user_idx; a turn counts from its claim (pending) on, unless it failed or the precheck answered.
+      // coach_turns_user_idx; a turn counts from its claim (pending, for its lease) on, unless it failed or the precheck answered.
       const day = utcDayOf(now);
-      return sql`(select count(*)::int from coach_turns where user_id = ${userId} and status in ('pending', 'done')
+      const leaseStart = new Date(now.getTime() - PENDING_TURN_LEASE_MS);
+      return sql`(select count(*)::int from coach_turns where user_id = ${userId}
+        and (status = 'done' or (status = 'pending' and created_at > ${leaseStart.toISOString()}::timestamptz))
         and created_at >= ${day.start.toISOString()}::timestamptz and created_at < ${day.end.toISOString()}::timestamptz)`;
     }
     case 'coach.mirror_sessions_per_week': {
-      // mirror_sessions_created_idx
+      // mirror_sessions_created_idx; a deleted session still counts (deleting frees no slot).
       const week = isoWeekOf(now);
       return sql`(select count(*)::int from mirror_sessions where user_id = ${userId}
         and created_at >= ${week.start.toISOString()}::timestamptz and created_at < ${week.end.toISOString()}::timestamptz)`;

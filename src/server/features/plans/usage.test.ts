@@ -6,6 +6,7 @@ import {
   draftsInUse,
   isoWeekOf,
   mirrorSessionsThisWeek,
+  PENDING_TURN_LEASE_MS,
   mostCollaborators,
   reduceUsage,
   turnsToday,
@@ -99,9 +100,11 @@ describe('coach usage reducers', () => {
     );
   });
 
-  it("count a user's turns claimed or answered today (UTC), never failed or safety turns, nor another day's", () => {
+  it("count a user's turns answered, or claimed within the lease, today (UTC), never failed or safety turns, nor another day's", () => {
     const now = at('2026-03-01T12:00:00.000Z');
     const turns = [
+      { userId: ANN, status: 'pending', createdAt: new Date(now.getTime() - PENDING_TURN_LEASE_MS + 1) },
+      { userId: ANN, status: 'pending', createdAt: new Date(now.getTime() - PENDING_TURN_LEASE_MS) },
       { userId: ANN, status: 'pending', createdAt: at('2026-03-01T00:00:00.000Z') },
       { userId: ANN, status: 'done', createdAt: at('2026-03-01T23:59:59.999Z') },
       { userId: ANN, status: 'failed', createdAt: at('2026-03-01T10:00:00.000Z') },

@@ -5,6 +5,8 @@
  * histories and checks both agree.
  */
 
+import { GENERATION_LEASE_MS } from '../../platform/idempotency.js';
+
 /** A logged draft event, as far as usage needs it. */
 export type UsageEvent = { draftId: string; type: string; payload: Record<string, unknown>; actorId: string | null };
 
@@ -77,21 +79,34 @@ export function isoWeekOf(now: Date): Period {
 
 const within = (at: Date, period: Period) => at.getTime() >= period.start.getTime() && at.getTime() < period.end.getTime();
 
+/**
+ * How long a pending turn counts: a generation's lease (GENERATION_LEASE_MS). A turn still pending after it
+ * belongs to a process that died mid-generation; it counts nothing more.
+ */
+export const PENDING_TURN_LEASE_MS = GENERATION_LEASE_MS;
+
 /** A Turn as usage needs it: `pending` (claimed), `done`, `failed` or `safety` (the precheck answered). */
 export type TurnUsage = { userId: string; status: string; createdAt: Date };
 
-/** `coach.turns_per_day`: the user's turns claimed or answered on `now`'s UTC day; failed and safety turns count nothing. */
+/** Whether a turn uses its day's allowance at `now`: answered, or claimed and still within its lease. */
+const turnCounts = (turn: TurnUsage, now: Date) =>
+  turn.status === 'done' || (turn.status === 'pending' && now.getTime() - turn.createdAt.getTime() < PENDING_TURN_LEASE_MS);
+
+/** `coach.turns_per_day`: the user's turns answered, or claimed within the lease, on `now`'s UTC day; failed and safety turns count nothing. */
 export function turnsToday(turns: Iterable<TurnUsage>, userId: string, now: Date): number {
   const day = utcDayOf(now);
   let count = 0;
-  for (const turn of turns) if (turn.userId === userId && (turn.status === 'pending' || turn.status === 'done') && within(turn.createdAt, day)) count++;
+  for (const turn of turns) if (turn.userId === userId && turnCounts(turn, now) && within(turn.createdAt, day)) count++;
   return count;
 }
 
-/** A Mirror session as usage needs it. */
+/** A Mirror session as usage needs it (whether it was deleted since does not matter). */
 export type SessionUsage = { userId: string; createdAt: Date };
 
-/** `coach.mirror_sessions_per_week`: the sessions the user started in `now`'s ISO week (Monday 00:00 UTC on). */
+/**
+ * `coach.mirror_sessions_per_week`: the sessions the user started in `now`'s ISO week (Monday 00:00 UTC on),
+ * deleted ones included: deleting a session frees no slot.
+ */
 export function mirrorSessionsThisWeek(sessions: Iterable<SessionUsage>, userId: string, now: Date): number {
   const week = isoWeekOf(now);
   let count = 0;
