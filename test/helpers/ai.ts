@@ -2,13 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 import type { AiConfig } from '../../src/server/config.js';
 import type { Db } from '../../src/server/db/client.js';
 import { aiBudgetDays, aiReservations, aiUsage, users } from '../../src/server/db/schema/index.js';
 import { createAiGateway, type AiGatewayService } from '../../src/server/features/ai/gateway.js';
 import type { AiEnvelope } from '../../src/server/features/ai/gateway-types.js';
-import type { ManualClock } from '../../src/server/platform/clock.js';
+import { ManualClock } from '../../src/server/platform/clock.js';
 import { createLogger } from '../../src/server/platform/observability.js';
+import { TEST_START } from './app.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { FakeOpenAi } from './fake-openai.js';
 
 /** The gateway's defaults in tests: short timeouts, the breaker out of the way unless a test wants it. */
 export const TEST_AI_CONFIG: AiConfig = {
@@ -37,6 +41,36 @@ export function gatewayFactory() {
       await Promise.all(opened.splice(0).map((g) => g.close()));
     },
   };
+}
+
+/**
+ * What a gateway test file needs: a test database emptied before each test, a fake OpenAI server, gateways
+ * closed after each test, a clock set back to TEST_START, real timers and the seeded budgets restored.
+ */
+export function useGatewayHarness() {
+  let database: TestDatabase;
+  const fake = new FakeOpenAi();
+  const gateways = gatewayFactory();
+  const clock = new ManualClock(TEST_START);
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await fake.start();
+  });
+  beforeEach(async () => {
+    await database.truncate();
+    fake.reset();
+    clock.set(TEST_START);
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    await gateways.closeAll();
+    await restoreBudgets(database.database.db);
+  });
+  afterAll(async () => {
+    await fake.stop();
+    await database.destroy();
+  });
+  return { fake, gateways, clock, db: (): Db => database.database.db };
 }
 
 /** A user row to charge (the budgets and usage rows name one). */

@@ -1,37 +1,12 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseTurnAnswer } from '../../src/server/features/coach/turn-format.js';
 import { estimateMicros } from '../../src/server/features/ai/cost.js';
 import { aiReservations, safetyEvents } from '../../src/server/db/schema/index.js';
 import { AiBudgetExhaustedError, SafetyHold } from '../../src/server/features/ai/errors.js';
-import { ManualClock } from '../../src/server/platform/clock.js';
-import { budgetUse, envelopeFor, gatewayFactory, insertUser, reservationRow, restoreBudgets, setBudget, usageRows, type TestGateway } from '../helpers/ai.js';
-import { TEST_START } from '../helpers/app.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { FAKE_DEFAULT_TEXT, FakeOpenAi } from '../helpers/fake-openai.js';
+import { budgetUse, envelopeFor, insertUser, reservationRow, setBudget, usageRows, type TestGateway, useGatewayHarness } from '../helpers/ai.js';
+import { FAKE_DEFAULT_TEXT } from '../helpers/fake-openai.js';
 
-let database: TestDatabase;
-const fake = new FakeOpenAi();
-const gateways = gatewayFactory();
-let clock: ManualClock;
-const db = () => database.database.db;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await fake.start();
-});
-beforeEach(async () => {
-  await database.truncate();
-  fake.reset();
-  clock = new ManualClock(TEST_START);
-});
-afterEach(async () => {
-  await gateways.closeAll();
-  await restoreBudgets(db());
-});
-afterAll(async () => {
-  await fake.stop();
-  await database.destroy();
-});
+const { fake, gateways, clock, db } = useGatewayHarness();
 
 /** gpt-4o-mini as seeded: 0.15 USD per million input tokens, 0.60 per million output tokens. */
 const miniCost = (input: number, output: number) => Math.ceil((input * 150_000 + output * 600_000) / 1_000_000);

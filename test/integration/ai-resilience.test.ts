@@ -1,38 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../../src/server/platform/clock.js';
+import { describe, expect, it, vi } from 'vitest';
 import { PLATFORMS } from '../../src/contract/constants.js';
 import type { AiEnvelope } from '../../src/server/features/ai/gateway-types.js';
 import { mirrorEnvelope } from '../../src/server/features/coach/mirror-prompt.js';
 import { turnEnvelope } from '../../src/server/features/coach/turn-prompt.js';
-import { budgetUse, envelopeFor, gatewayFactory, insertUser, reservationRow, usageRows, type TestGateway } from '../helpers/ai.js';
+import { budgetUse, envelopeFor, insertUser, reservationRow, usageRows, type TestGateway, useGatewayHarness } from '../helpers/ai.js';
 import { createLogger } from '../../src/server/platform/observability.js';
-import { LogSink, TEST_START } from '../helpers/app.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { LogSink } from '../helpers/app.js';
 import { FAKE_DEFAULT_TEXT, FakeOpenAi } from '../helpers/fake-openai.js';
 
-let database: TestDatabase;
-const fake = new FakeOpenAi();
-const gateways = gatewayFactory();
-let clock: ManualClock;
-const db = () => database.database.db;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await fake.start();
-});
-beforeEach(async () => {
-  await database.truncate();
-  fake.reset();
-  clock = new ManualClock(TEST_START);
-});
-afterEach(async () => {
-  vi.useRealTimers();
-  await gateways.closeAll();
-});
-afterAll(async () => {
-  await fake.stop();
-  await database.destroy();
-});
+const { fake, gateways, clock, db } = useGatewayHarness();
 
 const outcomes = async () => (await usageRows(db())).map((r) => `${r.provider}:${r.outcome}`);
 

@@ -1,34 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { inputTokensBound } from '../../src/server/features/ai/cost.js';
-import { ManualClock } from '../../src/server/platform/clock.js';
-import { budgetUse, envelopeFor, gatewayFactory, insertUser, reservationRow, usageRows } from '../helpers/ai.js';
-import { TEST_START } from '../helpers/app.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { FAKE_DEFAULT_TEXT, FakeOpenAi } from '../helpers/fake-openai.js';
+import { budgetUse, envelopeFor, insertUser, reservationRow, usageRows, useGatewayHarness } from '../helpers/ai.js';
+import { FAKE_DEFAULT_TEXT } from '../helpers/fake-openai.js';
 
-let database: TestDatabase;
-const fake = new FakeOpenAi();
-const gateways = gatewayFactory();
-let clock: ManualClock;
-const db = () => database.database.db;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await fake.start();
-});
-beforeEach(async () => {
-  await database.truncate();
-  fake.reset();
-  clock = new ManualClock(TEST_START);
-});
-afterEach(async () => {
-  vi.useRealTimers();
-  await gateways.closeAll();
-});
-afterAll(async () => {
-  await fake.stop();
-  await database.destroy();
-});
+const { fake, gateways, clock, db } = useGatewayHarness();
 
 async function collect(deltas: AsyncIterable<string>): Promise<string[]> {
   const seen: string[] = [];
