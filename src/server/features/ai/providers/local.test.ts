@@ -24,6 +24,17 @@ describe('the offline provider', () => {
     expect(rewrites[2]).toMatch(/^We shipped too late\. Next time we ship on Friday\. .+\?$/);
   });
 
+  it('keeps "I", names and acronyms capitalised after a lead-in, and lower-cases other first words', () => {
+    const leadIn = /^(The short version|Here is the point|Plainly put): /;
+    const second = (post: string) => parseTurnAnswer(turnAnswer(post)).find((r) => leadIn.test(r))!.replace(leadIn, '');
+    expect(second('I finally shipped the thing')).toBe('I finally shipped the thing');
+    expect(second("I'm proud of this launch")).toBe("I'm proud of this launch");
+    expect(second('OneRing shipped threads')).toBe('OneRing shipped threads');
+    expect(second('AI drafts need an editor')).toBe('AI drafts need an editor');
+    expect(second('Shipping daily adds up')).toBe('shipping daily adds up');
+    expect(second('Ideas are cheap')).toBe('ideas are cheap');
+  });
+
   it('answers Mirror with an observation and one question, chosen by the words', () => {
     const one = mirrorAnswer('I keep rewriting my first line.');
     expect(one).toBe(mirrorAnswer('I keep rewriting my first line.'));

@@ -99,8 +99,14 @@ function sentences(text: string): string[] {
 function pointFirst(text: string): string {
   const parts = sentences(text);
   if (parts.length >= 2) return [parts[parts.length - 1]!, ...parts.slice(0, -1)].join(' ');
-  const lead = pick(OPENERS, text, 'opener');
-  return lead + text.charAt(0).toLowerCase() + text.slice(1);
+  return pick(OPENERS, text, 'opener') + continuing(text);
+}
+
+/** The text as it reads after a lead-in: its first letter lower-cased, unless the word is "I", a name or an acronym. */
+function continuing(text: string): string {
+  const first = text.split(/\s/, 1)[0]!;
+  const keepsCapital = /^I\b/u.test(first) || /\p{Lu}/u.test(first.slice(1));
+  return keepsCapital ? text : text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 /** Ends with an open question, so readers have a way in. */
