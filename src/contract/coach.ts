@@ -121,7 +121,10 @@ export const MIRROR_TITLE_MAX = 200;
 /** A session holds at most this many messages (the user's and the coach's); then a new session starts. */
 export const MIRROR_MAX_MESSAGES = 100;
 
-/** `POST /v1/coach/mirror/sessions`: optionally about one of the user's drafts (its text is the context). */
+/**
+ * `POST /v1/coach/mirror/sessions`: optionally about one of the user's drafts (its text is the context).
+ * Every field is optional, so no body at all is an empty one.
+ */
 export const CreateMirrorSessionBodySchema = z
   .object({ title: z.string().max(MIRROR_TITLE_MAX).optional(), draftId: z.uuid().optional() })
   .strict();

@@ -225,6 +225,24 @@ describe('Mirror messages', () => {
     expect((await messagesOf(ann, session.id)).map((m) => m.role)).toEqual(['user', 'coach', 'user', 'coach']);
   });
 
+  it('starts a session from a request with no body at all, as from an empty one', async () => {
+    const ann = await registerUser(t.app);
+    const res = await t.app.inject({ method: 'POST', url: '/v1/coach/mirror/sessions', headers: { authorization: `Bearer ${ann.accessToken}` } });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ title: 'Reflection', draftId: null });
+  });
+
+  it('answers JSON to a client that refuses the event stream (q=0), and a stream to one that asks for it among others', async () => {
+    const ann = await registerUser(t.app);
+    const session = await startSession(ann);
+    const refused = await send(ann, session.id, 'One', { accept: 'text/event-stream;q=0, application/json' });
+    expect(refused.statusCode).toBe(201);
+    expect(refused.headers['content-type']).toMatch(/^application\/json/);
+    const asked = await send(ann, session.id, 'Two', { accept: 'application/json;q=0.5, Text/Event-Stream; q=0.9' });
+    expect(asked.statusCode).toBe(200);
+    expect(asked.headers['content-type']).toMatch(/^text\/event-stream/);
+  });
+
   it('replays a keyed exchange byte for byte, the event stream included', async () => {
     const ann = await registerUser(t.app);
     const session = await startSession(ann);

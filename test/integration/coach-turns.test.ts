@@ -95,6 +95,15 @@ describe('Turn', () => {
     expect(body.errors).toEqual([expect.objectContaining({ path: 'body.text' })]);
   });
 
+  it('names the field to fix in whichever form of the body was meant', async () => {
+    const ann = await registerUser(t.app);
+    const paths = async (body: unknown) => (expectProblem(await turn(ann, body), 400, 'validation_failed').errors as Array<{ path: string }>).map((e) => e.path);
+    expect(await paths({ text: 42 })).toEqual(['body.text']);
+    expect(await paths({ text: 'ok', platform: 'myspace' })).toEqual(['body.platform']);
+    expect(await paths({ draftId: 'not-an-id', segmentId: randomUUID() })).toEqual(['body.draftId']);
+    expect(await paths({ draftId: randomUUID() })).toEqual(['body.segmentId']);
+  });
+
   it('refuses past coach.turns_per_day with 403 quota_exceeded and writes nothing', async () => {
     const ann = await registerUser(t.app);
     await allow(ann, 'coach.turns_per_day', 0);

@@ -64,6 +64,11 @@ describe('Lens goals', () => {
     const crisis = (await newGoal(writer, { title: 'I want to end it all' })).json();
     expect(crisis.safety.category).toBe('crisis');
     expect(crisis.safety.resources.map((r: { contact: string }) => r.contact)).toContain('Call or text 988');
+    // The same words sent again in a change are no new words: no notice, no second event.
+    const resent = await call(t.app, 'PATCH', `/v1/coach/goals/${body.id}`, { token: writer.accessToken, body: { title: 'Post more', why: 'Because honestly I feel w0rthless lately' } });
+    expect(resent.statusCode, resent.body).toBe(200);
+    expect(resent.json().safety).toBeNull();
+    expect(await t.database.db.select().from(safetyEvents)).toHaveLength(2);
   });
 
   it('sets a goal once under an Idempotency-Key: the replay carries the same notice, and one safety event is written', async () => {

@@ -145,6 +145,19 @@ function pathOf(segments: ReadonlyArray<PropertyKey>, prefix: string): string {
   return [prefix, ...parts].filter((p) => p.length > 0).join('.');
 }
 
+type BranchIssue = { code: string; path: PropertyKey[]; message: string };
+
+/**
+ * What a value failed a union (one shape or another) on, as the issues of the shape it came closest to: one
+ * whose fields it has, with the fewest issues. "Invalid input" alone would not say which field to fix.
+ */
+function closestBranch(branches: unknown): BranchIssue[] | null {
+  if (!Array.isArray(branches) || branches.length === 0) return null;
+  const distance = (issues: BranchIssue[]) => issues.length + (issues.some((i) => i.code === 'unrecognized_keys') ? branches.length * 1000 : 0);
+  const sorted = [...(branches as BranchIssue[][])].sort((a, b) => distance(a) - distance(b));
+  return sorted[0]!.length > 0 ? sorted[0]! : null;
+}
+
 /** Maps Fastify's own error codes (parser, limits, routing) to our stable codes. */
 const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; detail: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'malformed_json', detail: 'The request body is not valid JSON.' },
@@ -177,10 +190,12 @@ function toProblem(error: FastifyError | AppError, request: FastifyRequest): { p
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = error.validationContext ?? 'body';
-    const errors = error.validation.map((v) => ({
-      path: pathOf(v.instancePath.split('/').filter((p) => p.length > 0), where),
-      message: v.message ?? 'Invalid value.',
-    }));
+    const errors = error.validation.flatMap((v) => {
+      const at = v.instancePath.split('/').filter((p) => p.length > 0);
+      const issues = v.keyword === 'invalid_union' ? closestBranch(v.params.errors) : null;
+      if (issues) return issues.map((issue) => ({ path: pathOf([...at, ...issue.path], where), message: issue.message }));
+      return [{ path: pathOf(at, where), message: v.message ?? 'Invalid value.' }];
+    });
     return { problem: problemBody(id, 400, 'validation_failed', 'The request has invalid fields.', errors), headers: {} };
   }
   if (isConnectionFailure(error)) {

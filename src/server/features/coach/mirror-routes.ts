@@ -37,12 +37,12 @@ export async function mirrorRoutes(app: FastifyInstance, opts: { deps: CoachDeps
       ...auth,
       schema: {
         ...schema,
-        description: 'Starts a session, optionally about one of my drafts (its text is the coach\'s context). Counts against `coach.mirror_sessions_per_week` (403 quota_exceeded).',
-        body: CreateMirrorSessionBodySchema,
+        description: 'Starts a session, optionally about one of my drafts (its text is the coach\'s context). Counts against `coach.mirror_sessions_per_week` (403 quota_exceeded). No body is the same as `{}`.',
+        body: CreateMirrorSessionBodySchema.nullish(),
         response: { 201: MirrorSessionSchema, ...problemResponses(400, 401, 403, 404) },
       },
     },
-    async (request, reply) => reply.commit(201, (transact) => mirror.createSession({ ...deps, transact }, request.user!, request.body)),
+    async (request, reply) => reply.commit(201, (transact) => mirror.createSession({ ...deps, transact }, request.user!, request.body ?? {})),
   );
 
   r.get(

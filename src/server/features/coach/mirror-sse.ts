@@ -7,10 +7,18 @@ import type { ReplyListener } from './mirror-service.js';
 
 export const EVENT_STREAM_TYPE = 'text/event-stream; charset=utf-8';
 
-/** Whether the client asked for the exchange as Server-Sent Events (`Accept: text/event-stream`). */
+/**
+ * Whether the client asked for the exchange as Server-Sent Events (`Accept: text/event-stream`, with any
+ * quality but `q=0`, which says "not this one").
+ */
 export function wantsEventStream(request: FastifyRequest): boolean {
   const accept = request.headers.accept ?? '';
-  return accept.split(',').some((part) => part.split(';')[0]?.trim().toLowerCase() === 'text/event-stream');
+  return accept.split(',').some((part) => {
+    const [type, ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    if (type !== 'text/event-stream') return false;
+    const quality = params.find((p) => p.startsWith('q='));
+    return quality === undefined || Number(quality.slice(2)) > 0;
+  });
 }
 
 /** One Server-Sent Event; its data is JSON, so on one line whatever the text holds. */

@@ -121,7 +121,8 @@ export async function updateGoal(deps: LensDeps, actor: AuthUser, goalId: string
     if (changes.status === 'active' && goal.status !== 'active') await deps.enforce(tx, actor.id, 'coach.goals.max', now);
     const updated = Object.keys(changes).length === 0 ? goal : await repo.updateGoal(tx, actor.id, goalId, changes, now);
     if (!updated) throw goalNotFound();
-    const reworded = changes.title !== undefined || changes.why !== undefined;
+    // Words sent again as they were are no new words: no second notice, no second safety event.
+    const reworded = (changes.title !== undefined && changes.title !== goal.title) || (changes.why !== undefined && changes.why !== goal.why);
     const safety = reworded ? await safetyCheck(tx, actor, updated, now) : null;
     const counts = await repo.actionCounts(tx, [goalId]);
     return { ...presentGoal(updated, counts.get(goalId)), safety };
