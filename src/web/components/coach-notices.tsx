@@ -1,4 +1,4 @@
-import type { AiProvider, SafetyNotice } from '../../contract/coach.js';
+import { COACH_ERROR_CODES, type AiBudgetProblem, type AiProvider, type SafetyNotice } from '../../contract/coach.js';
 import { ApiError } from '../api/client.js';
 import { renewsIn } from './coach-words.js';
 import { FormError } from './form.js';
@@ -47,15 +47,13 @@ export function AnsweredByNote({ provider, fallback }: { provider: AiProvider | 
 
 const clock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 
-type BudgetProblem = { budget?: { scope?: 'global' | 'user' }; retryAfterSeconds?: number };
-
 /**
  * The coach's errors: a plan's limit (`403 quota_exceeded`) is the QuotaNotice, the day's AI budget
  * (`429 ai_budget_exhausted`) a kind word on when it renews, anything else the form's message.
  */
 export function CoachError({ error }: { error: unknown }) {
-  if (error instanceof ApiError && error.problem.status === 429 && error.code === 'ai_budget_exhausted') {
-    const { budget, retryAfterSeconds = 3600 } = error.problem as BudgetProblem;
+  if (error instanceof ApiError && error.problem.status === 429 && error.code === COACH_ERROR_CODES.AI_BUDGET_EXHAUSTED) {
+    const { budget, retryAfterSeconds = 3600 } = error.problem as Partial<AiBudgetProblem>;
     const at = clock.format(new Date(new Date().getTime() + retryAfterSeconds * 1000));
     return (
       <div className="coach-note" role="alert" data-testid="ai-budget">

@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import type { Goal, GoalStatus, LensAction } from '../../../contract/coach.js';
-import { coachApi, coachKeys } from '../../api/coach.js';
+import { coachApi, coachKeys, coachRefresh } from '../../api/coach.js';
+import { BusyButton } from '../../components/busy-button.js';
 import { useConfirm } from '../../components/confirm-dialog.js';
 import { FormError, fieldError } from '../../components/form.js';
 import { ActionCheck } from './action-check.js';
@@ -18,7 +19,7 @@ function AddAction({ goal }: { goal: Goal }) {
     onSuccess: () => {
       setTitle('');
       setDay('');
-      return queryClient.invalidateQueries({ queryKey: coachKeys.all });
+      return coachRefresh.action(queryClient, goal.id);
     },
   });
   function submit(event: FormEvent) {
@@ -37,9 +38,9 @@ function AddAction({ goal }: { goal: Goal }) {
         <label htmlFor={`${id}-day`}>Day (empty: today)</label>
         <input id={`${id}-day`} type="date" value={day} onChange={(e) => setDay(e.target.value)} aria-invalid={dayError ? true : undefined} />
       </div>
-      <button type="submit" className="secondary" disabled={add.isPending || title.trim() === ''}>
+      <BusyButton type="submit" className="secondary" busy={add.isPending || title.trim() === ''}>
         Add
-      </button>
+      </BusyButton>
       {(titleError ?? dayError) && (
         <p className="field-error" role="alert">
           {titleError ?? dayError}
@@ -55,7 +56,7 @@ function ActionItem({ action, editable }: { action: LensAction; editable: boolea
   const queryClient = useQueryClient();
   const remove = useMutation({
     mutationFn: () => coachApi.deleteAction(action.goalId, action.id),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: coachKeys.all }),
+    onSuccess: () => coachRefresh.action(queryClient, action.goalId),
   });
   async function askDelete() {
     if (await confirm({ title: `Remove “${action.title}”?`, confirmLabel: 'Remove action', danger: true })) remove.mutate();
@@ -74,9 +75,9 @@ function ActionItem({ action, editable }: { action: LensAction; editable: boolea
         <DayText day={action.day} />
       </span>
       {editable && (
-        <button type="button" className="small link-button" onClick={askDelete} disabled={remove.isPending} aria-label={`Remove ${action.title}`}>
+        <BusyButton type="button" className="small link-button" onClick={askDelete} busy={remove.isPending} aria-label={`Remove ${action.title}`}>
           Remove
-        </button>
+        </BusyButton>
       )}
       <FormError error={remove.error} />
     </li>
@@ -119,9 +120,8 @@ export function GoalCard({ goal }: { goal: Goal }) {
   const id = useId();
   const confirm = useConfirm();
   const queryClient = useQueryClient();
-  const refresh = () => queryClient.invalidateQueries({ queryKey: coachKeys.all });
-  const move = useMutation({ mutationFn: (status: GoalStatus) => coachApi.updateGoal(goal.id, { status }), onSuccess: refresh });
-  const remove = useMutation({ mutationFn: () => coachApi.deleteGoal(goal.id), onSuccess: refresh });
+  const move = useMutation({ mutationFn: (status: GoalStatus) => coachApi.updateGoal(goal.id, { status }), onSuccess: () => coachRefresh.goal(queryClient, goal.id) });
+  const remove = useMutation({ mutationFn: () => coachApi.deleteGoal(goal.id), onSuccess: () => coachRefresh.goalDeleted(queryClient, goal.id) });
   async function askDelete() {
     const ok = await confirm({ title: `Delete “${goal.title}”?`, body: 'The goal and its actions are deleted for good.', confirmLabel: 'Delete goal', danger: true });
     if (ok) remove.mutate();
@@ -154,13 +154,13 @@ export function GoalCard({ goal }: { goal: Goal }) {
       )}
       <div className="row tight">
         {STATUS_MOVES[goal.status].map((m) => (
-          <button key={m.status} type="button" className="small secondary" disabled={move.isPending} onClick={() => move.mutate(m.status)}>
+          <BusyButton key={m.status} type="button" className="small secondary" busy={move.isPending} onClick={() => move.mutate(m.status)}>
             {m.label}
-          </button>
+          </BusyButton>
         ))}
-        <button type="button" className="small link-button" onClick={askDelete} disabled={remove.isPending}>
+        <BusyButton type="button" className="small link-button" onClick={askDelete} busy={remove.isPending}>
           Delete goal
-        </button>
+        </BusyButton>
       </div>
       <FormError error={move.error ?? remove.error} />
     </li>
