@@ -40,15 +40,21 @@ describe('Turn beside a draft', () => {
     await expect.poll(() => postTexts(page)).toEqual([chosen]);
     await page.getByTestId('segment').first().getByTestId('edited').waitFor();
 
-    // Asked again, then the post changes elsewhere before a suggestion is used: the newer text stays.
+    // Asked again: the last answer and its notice go while the coach thinks, and the new suggestions come.
     await panel.getByRole('button', { name: 'Ask for a Turn' }).click();
+    await expect.poll(() => panel.getByTestId('turn-applied').count()).toBe(0);
+    await panel.getByRole('button', { name: 'Ask for a Turn' }).waitFor();
     await panel.getByTestId('turn-answer').getByRole('button', { name: 'Use suggestion 1 for post 1' }).waitFor();
+    // Then the post changes elsewhere before a suggestion is used: the newer text stays.
     const current = (await call<Draft>(t.server.url, 'GET', `/v1/drafts/${draft.id}`, frodo.accessToken)).segments[0]!;
     await call(t.server.url, 'PATCH', `/v1/drafts/${draft.id}/segments/${current.id}`, frodo.accessToken, { content: 'Written on my other device.' }, { 'if-match': `"${current.revision}"` });
     await expect.poll(() => postTexts(page)).toEqual(['Written on my other device.']);
     await panel.getByRole('button', { name: 'Use suggestion 1 for post 1' }).click();
     await panel.getByTestId('turn-stale').waitFor();
     expect(await postTexts(page)).toEqual(['Written on my other device.']);
+    // Those suggestions were for the older text: their buttons are put away, the words stay to read.
+    expect(await panel.getByRole('button', { name: /^Use suggestion/ }).count()).toBe(0);
+    expect(await panel.getByTestId('turn-suggestion').count()).toBeGreaterThan(0);
     await context.close();
   });
   it('turns a thought into posts for the platform picked, and keeps it among the recent turns', async () => {
@@ -61,7 +67,7 @@ describe('Turn beside a draft', () => {
     await page.getByRole('button', { name: 'Ask for a Turn' }).click();
     const answer = page.getByRole('list', { name: 'Suggestions for Bluesky' });
     await expect.poll(() => answer.getByTestId('turn-suggestion').count()).toBeGreaterThan(0);
-    for (const count of await answer.locator('.post-count').allInnerTexts()) expect(count).toMatch(/^\d+ \/ 300$/);
+    for (const count of await answer.locator('.post-count').allInnerTexts()) expect(count).toMatch(/^\d+ \/ 300\s+characters on Bluesky$/);
     await expect.poll(() => page.getByTestId('past-turn').count()).toBe(1);
     await lookAt(page, 'coach-turn-thought-phone');
     await context.close();
@@ -136,6 +142,53 @@ describe('Mirror', () => {
     await lookAt(page, 'coach-mirror-safety');
     await context.close();
   });
+  it('gives the words back when a reply fails after the message was sent, and drops the message the server took back', async () => {
+    const sam = await registerWriter(t.server.url, 'Samwise');
+    const session = await call<{ id: string }>(t.server.url, 'POST', '/v1/coach/mirror/sessions', sam.accessToken, { title: 'Ropes' });
+    const { context, page } = await openAs(desktop, t.server.url, sam);
+    // The offline coach never fails, so the server's answer for a failed reply is played here as it sends
+    // it: the message stored, a first piece of the reply, then an error event (and the message withdrawn).
+    const sse = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    await page.route(`**/v1/coach/mirror/sessions/${session.id}/messages`, (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      const content = (route.request().postDataJSON() as { content: string }).content;
+      const now = new Date().toISOString();
+      const stored = { id: '01930000-0000-7000-8000-0000000000aa', role: 'user', content, provider: null, fallback: false, complete: true, safety: null, createdAt: now };
+      const problem = { type: 'about:blank', title: 'Service Unavailable', status: 503, code: 'coach_unavailable', requestId: 'req-e2e', detail: 'The coach could not answer just now. This used none of your Turns and kept no message; try again in a little while.' };
+      return route.fulfill({ status: 200, contentType: 'text/event-stream', body: sse('message', stored) + sse('delta', { text: 'You could ' }) + sse('error', problem) });
+    });
+    await page.goto(`${t.server.url}/coach/mirror/${session.id}`);
+    const words = 'What if the ending of my thread is too long?';
+    await page.getByLabel('Your message').fill(words);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByTestId('mirror-failed').waitFor();
+    expect(await page.getByTestId('mirror-failed').innerText()).toContain('could not answer just now');
+    expect(await page.getByLabel('Your message').inputValue()).toBe(words);
+    expect(await page.getByTestId('mirror-message').count()).toBe(0);
+    expect(await page.getByTestId('mirror-streaming').count()).toBe(0);
+    // The Send button kept the focus through it all.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Send');
+    await lookAt(page, 'coach-mirror-failed');
+    await context.close();
+  });
+
+  it('starts afresh when moving from one session straight to another', async () => {
+    const merry = await registerWriter(t.server.url, 'Meriadoc');
+    const first = await call<{ id: string }>(t.server.url, 'POST', '/v1/coach/mirror/sessions', merry.accessToken, { title: 'First thoughts' });
+    await call(t.server.url, 'POST', '/v1/coach/mirror/sessions', merry.accessToken, { title: 'Second thoughts' });
+    const { context, page } = await openAs(phone, t.server.url, merry);
+    await page.goto(`${t.server.url}/coach/mirror/${first.id}`);
+    await page.getByRole('heading', { level: 1, name: 'First thoughts' }).waitFor();
+    await page.getByRole('navigation', { name: 'Coach' }).getByRole('link', { name: 'Mirror' }).click();
+    await page.getByRole('link', { name: 'Second thoughts' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Second thoughts' }).waitFor();
+    await page.getByLabel('Your message').fill('Half a thought about the second session');
+    // Back two steps at once: the same page, another session.
+    await page.evaluate(() => history.go(-2));
+    await page.getByRole('heading', { level: 1, name: 'First thoughts' }).waitFor();
+    expect(await page.getByLabel('Your message').inputValue()).toBe('');
+    await context.close();
+  });
 });
 
 describe('Lens', () => {
@@ -177,8 +230,36 @@ describe('Lens', () => {
     await page.goto(`${t.server.url}/coach/goals`);
     await page.getByLabel('Goal', { exact: true }).fill('Stop feeling like I want to die');
     await page.getByRole('button', { name: 'Add the goal' }).click();
-    await page.getByTestId('safety-notice').waitFor();
+    // Announced where it appears (a status region), the focus left on the button that was pressed.
+    await page.getByRole('status').getByTestId('safety-notice').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Add the goal');
     await lookAt(page, 'coach-goals-safety');
+    await context.close();
+  });
+});
+
+describe('The plan page', () => {
+  it('counts the coach against the plan: the day’s turns, the week’s Mirror sessions and the active goals', async () => {
+    const rosie = await registerWriter(t.server.url, 'Rosie Cotton');
+    const { context, page } = await openAs(desktop, t.server.url, rosie);
+    await page.goto(`${t.server.url}/coach/turn`);
+    await page.getByLabel('Your thought').fill('Gardens grow slowly and so do stories.');
+    await page.getByRole('button', { name: 'Ask for a Turn' }).click();
+    await expect.poll(() => page.getByTestId('past-turn').count()).toBe(1);
+    await page.getByRole('link', { name: 'Mirror' }).click();
+    await page.getByRole('button', { name: 'Start a session' }).click();
+    await page.getByLabel('Your message').waitFor();
+    await page.getByRole('link', { name: 'Goals' }).click();
+    await page.getByLabel('Goal', { exact: true }).fill('Write every morning');
+    await page.getByRole('button', { name: 'Add the goal' }).click();
+    await page.getByTestId('goal').waitFor();
+
+    await page.goto(`${t.server.url}/plan`);
+    const usage = (key: string) => page.locator(`[data-testid=usage][data-key="${key}"]`).getByTestId('usage-figure');
+    await expect.poll(() => usage('coach.turns_per_day').innerText()).toMatch(/^1 of \d+/);
+    expect(await usage('coach.mirror_sessions_per_week').innerText()).toMatch(/^1 of \d+/);
+    expect(await usage('coach.goals.max').innerText()).toMatch(/^1 of \d+/);
+    await lookAt(page, 'coach-plan-usage');
     await context.close();
   });
 });
