@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useBrowserApp, VIEWPORTS } from './browser.js';
-import { call, lookAt, openAs, openDraft, PASSWORD, postTexts, registerWriter, type Writer } from './writers.js';
+import { call, logIn, lookAt, openAs, openDraft, PASSWORD, postTexts, registerWriter, type Writer } from './writers.js';
 
 const ADMIN_EMAIL = 'gandalf.the.grey@example.test';
 const t = useBrowserApp({ env: { ADMIN_EMAILS: ADMIN_EMAIL } });
@@ -112,6 +112,8 @@ describe('Mirror', () => {
     expect((await coach.innerText()).length).toBeGreaterThan('Coach'.length);
     expect(await page.getByTestId('incomplete').count()).toBe(0);
     expect(await page.getByTestId('mirror-streaming').count()).toBe(0);
+    // Read out once, when it is done (the chat itself is not a live region that reads every piece).
+    expect(await page.getByTestId('mirror-announcer').innerText()).toMatch(/^The coach replied: ./);
     // What streamed in is what was stored.
     await page.reload();
     await expect.poll(() => page.getByTestId('mirror-message').count()).toBe(2);
@@ -213,6 +215,8 @@ describe('Lens', () => {
     await expect.poll(() => today.getByTestId('day-action').count()).toBe(1);
     expect(await today.getByTestId('day-action').innerText()).toContain('Post three threads this month');
     await today.getByRole('checkbox', { name: /Outline the first thread/ }).check();
+    // The box keeps the focus while it is saved.
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).toBe('checkbox');
     await expect.poll(() => today.getByRole('checkbox', { name: /Outline the first thread/ }).isChecked()).toBe(true);
     await page.reload();
     await expect.poll(() => page.getByTestId('day-actions').getByRole('checkbox', { name: /Outline the first thread/ }).isChecked()).toBe(true);
@@ -260,6 +264,36 @@ describe('The plan page', () => {
     expect(await usage('coach.mirror_sessions_per_week').innerText()).toMatch(/^1 of \d+/);
     expect(await usage('coach.goals.max').innerText()).toMatch(/^1 of \d+/);
     await lookAt(page, 'coach-plan-usage');
+    await context.close();
+  });
+});
+
+describe('Long words', () => {
+  it('stay inside the coach’s boxes on a 375 px phone', async () => {
+    const long = `Supercalifragilistic${'expialidocious'.repeat(8)}`;
+    const gollum = await registerWriter(t.server.url, 'Smeagol');
+    const draft = await call<Draft>(t.server.url, 'POST', '/v1/drafts', gollum.accessToken, { title: long, platform: 'x', initialSegment: `My precious ${long}` });
+    const session = await call<{ id: string }>(t.server.url, 'POST', '/v1/coach/mirror/sessions', gollum.accessToken, { title: long });
+    await call(t.server.url, 'POST', '/v1/coach/mirror/sessions/' + session.id + '/messages', gollum.accessToken, { content: `What about ${long}?` });
+    await call(t.server.url, 'POST', '/v1/coach/goals', gollum.accessToken, { title: long, why: long });
+    const context = await t.browser.newContext({ ...VIEWPORTS.phone, viewport: { width: 375, height: 812 } });
+    const page = await context.newPage();
+    await logIn(page, t.server.url, gollum);
+
+    await page.goto(`${t.server.url}/coach/mirror/${session.id}`);
+    await expect.poll(() => page.getByTestId('mirror-message').count()).toBe(2);
+    await lookAt(page, 'coach-long-mirror-375');
+    await page.goto(`${t.server.url}/coach/mirror`);
+    await page.getByTestId('mirror-session').waitFor();
+    await lookAt(page, 'coach-long-sessions-375');
+    await page.goto(`${t.server.url}/coach/goals`);
+    await page.getByTestId('goal').waitFor();
+    await lookAt(page, 'coach-long-goals-375');
+    await openDraft(page, t.server.url, draft.id);
+    await page.getByRole('button', { name: 'Turn this post (post 1)' }).click();
+    await page.getByTestId('coach-panel').getByRole('button', { name: 'Ask for a Turn' }).click();
+    await expect.poll(() => page.getByTestId('coach-panel').getByTestId('turn-suggestion').count()).toBeGreaterThan(0);
+    await lookAt(page, 'coach-long-turn-375');
     await context.close();
   });
 });
