@@ -37,6 +37,9 @@ describe('Turn beside a draft', () => {
     const chosen = (await panel.getByTestId('turn-suggestion').first().locator('.suggestion-text').innerText()).trim();
     await panel.getByRole('button', { name: 'Use suggestion 1 for post 1' }).click();
     await panel.getByTestId('turn-applied').waitFor();
+    // The button pressed keeps the focus, marked as the one in use.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Use suggestion 1 for post 1');
+    expect(await panel.getByRole('button', { name: 'Use suggestion 1 for post 1' }).getAttribute('aria-disabled')).toBe('true');
     await expect.poll(() => postTexts(page)).toEqual([chosen]);
     await page.getByTestId('segment').first().getByTestId('edited').waitFor();
 

@@ -38,9 +38,10 @@ export function AnsweredByNote({ provider, fallback }: { provider: AiProvider | 
   if (provider === null || (provider !== 'local' && !fallback)) return null;
   return (
     <p className="coach-note" data-testid="offline-coach">
+      <strong>Offline coach.</strong>{' '}
       {fallback
-        ? 'Written by the offline coach: the AI service did not answer just now, so a simpler helper on our side stepped in.'
-        : 'Written by the offline coach: a simpler helper that works without an AI service.'}
+        ? 'The AI service did not answer just now, so a simple built-in helper wrote this instead. It follows set patterns rather than reading your words as an AI would: take what helps.'
+        : 'No AI service is connected here, so a simple built-in helper wrote this. It follows set patterns rather than reading your words as an AI would: take what helps.'}
     </p>
   );
 }

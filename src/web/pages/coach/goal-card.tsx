@@ -35,7 +35,7 @@ function AddAction({ goal }: { goal: Goal }) {
         <input id={`${id}-title`} value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} aria-invalid={titleError ? true : undefined} />
       </div>
       <div className="field day">
-        <label htmlFor={`${id}-day`}>Day (empty: today)</label>
+        <label htmlFor={`${id}-day`}>Day (today if left empty)</label>
         <input id={`${id}-day`} type="date" value={day} onChange={(e) => setDay(e.target.value)} aria-invalid={dayError ? true : undefined} />
       </div>
       <BusyButton type="submit" className="secondary" busy={add.isPending || title.trim() === ''}>
@@ -134,7 +134,7 @@ export function GoalCard({ goal }: { goal: Goal }) {
       <div>
         <h3 id={`${id}-title`}>{goal.title}</h3>
         <p className="goal-meta">
-          {goal.actionsDone} of {goal.actionsPlanned} {goal.actionsPlanned === 1 ? 'action' : 'actions'} done
+          {goal.actionsPlanned === 0 ? 'No actions planned yet' : `${goal.actionsDone} of ${goal.actionsPlanned} ${goal.actionsPlanned === 1 ? 'action' : 'actions'} done`}
           {goal.targetDay && (
             <>
               {' '}

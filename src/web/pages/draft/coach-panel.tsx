@@ -93,17 +93,25 @@ export function CoachPanel({ draft, canApply }: { draft: Draft; canApply: boolea
   const askedPost = asked ? draft.segments.find((s) => s.id === asked.segmentId) : undefined;
   const postNumber = askedPost ? askedPost.position + 1 : null;
   const usable = canApply && askedPost !== undefined && asked?.stale === false;
+  // The suggestion in use keeps its button (and so the focus of whoever pressed it), marked and inert.
   const useAction = (s: TurnSuggestion, index: number) =>
     usable && (
-      <BusyButton
-        type="button"
-        className="small secondary"
-        busy={apply.isPending}
-        onClick={() => apply.mutate({ text: s.text, index })}
-        aria-label={`Use suggestion ${index + 1} for post ${postNumber}`}
-      >
-        Use suggestion {index + 1}
-      </BusyButton>
+      <span className="row tight">
+        {applied?.index === index && (
+          <span className="hint">
+            <span aria-hidden="true">✓ </span>In post {postNumber}
+          </span>
+        )}
+        <BusyButton
+          type="button"
+          className="small secondary"
+          busy={apply.isPending || applied?.index === index}
+          onClick={() => apply.mutate({ text: s.text, index })}
+          aria-label={`Use suggestion ${index + 1} for post ${postNumber}`}
+        >
+          Use suggestion {index + 1}
+        </BusyButton>
+      </span>
     );
   const footer = asked && (
     <>
