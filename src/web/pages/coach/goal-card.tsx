@@ -71,14 +71,16 @@ function ActionItem({ action, editable }: { action: LensAction; editable: boolea
           {action.title}
         </span>
       )}
-      <span className="action-day">
-        <DayText day={action.day} />
+      <span className="action-meta">
+        <span className="action-day">
+          <DayText day={action.day} />
+        </span>
+        {editable && (
+          <BusyButton type="button" className="small link-button" onClick={askDelete} busy={remove.isPending} aria-label={`Remove ${action.title}`}>
+            Remove
+          </BusyButton>
+        )}
       </span>
-      {editable && (
-        <BusyButton type="button" className="small link-button" onClick={askDelete} busy={remove.isPending} aria-label={`Remove ${action.title}`}>
-          Remove
-        </BusyButton>
-      )}
       <FormError error={remove.error} />
     </li>
   );
@@ -133,15 +135,18 @@ export function GoalCard({ goal }: { goal: Goal }) {
     <li className="card goal-card" aria-labelledby={`${id}-title`} data-testid="goal" data-status={goal.status}>
       <div>
         <h3 id={`${id}-title`}>{goal.title}</h3>
-        <p className="goal-meta">
-          {goal.actionsPlanned === 0 ? 'No actions planned yet' : `${goal.actionsDone} of ${goal.actionsPlanned} ${goal.actionsPlanned === 1 ? 'action' : 'actions'} done`}
-          {goal.targetDay && (
-            <>
-              {' '}
-              · aiming for <DayText day={goal.targetDay} />
-            </>
-          )}
-        </p>
+        {/* Without actions the list below says so; the count would only repeat it. */}
+        {(goal.actionsPlanned > 0 || goal.targetDay) && (
+          <p className="goal-meta">
+            {goal.actionsPlanned > 0 && `${goal.actionsDone} of ${goal.actionsPlanned} ${goal.actionsPlanned === 1 ? 'action' : 'actions'} done`}
+            {goal.actionsPlanned > 0 && goal.targetDay && ' · '}
+            {goal.targetDay && (
+              <>
+                {goal.actionsPlanned > 0 ? 'aiming for' : 'Aiming for'} <DayText day={goal.targetDay} />
+              </>
+            )}
+          </p>
+        )}
       </div>
       {goal.why && <p className="goal-why">{goal.why}</p>}
       {goal.status === 'active' ? (

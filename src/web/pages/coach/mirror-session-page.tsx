@@ -183,7 +183,7 @@ function MirrorSession({ id }: { id: string }) {
           error !== null && (
             <div className="stack tight" data-testid="mirror-failed">
               <CoachError error={error} />
-              <p className="hint">Your message is back in the box below, ready to send again.</p>
+              <p className="hint">Your message is back in the box below.</p>
             </div>
           )
         )}
