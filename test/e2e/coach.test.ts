@@ -7,6 +7,14 @@ const t = useBrowserApp({ env: { ADMIN_EMAILS: ADMIN_EMAIL } });
 const desktop = () => t.browser.newContext(VIEWPORTS.desktop);
 const phone = () => t.browser.newContext(VIEWPORTS.phone);
 
+/** The admin's access token: registered by the first test that needs it, logged in after. */
+async function adminToken(): Promise<string> {
+  const body = { email: ADMIN_EMAIL, password: PASSWORD };
+  const login = await fetch(`${t.server.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (login.ok) return ((await login.json()) as Writer).accessToken;
+  return (await call<Writer>(t.server.url, 'POST', '/v1/auth/register', undefined, { ...body, displayName: 'Gandalf' })).accessToken;
+}
+
 type Segment = { id: string; revision: number };
 type Draft = { id: string; segments: Segment[] };
 
@@ -77,7 +85,7 @@ describe('Turn beside a draft', () => {
   });
 
   it('shows the plan’s limit, and where to find more room, when the day’s turns are used', async () => {
-    const admin = await call<Writer>(t.server.url, 'POST', '/v1/auth/register', undefined, { email: ADMIN_EMAIL, password: PASSWORD, displayName: 'Gandalf' });
+    const admin = { accessToken: await adminToken() };
     const lobelia = await registerWriter(t.server.url, 'Lobelia');
     const draft = await call<Draft>(t.server.url, 'POST', '/v1/drafts', lobelia.accessToken, { title: 'Spoons', platform: 'bluesky', initialSegment: 'Where are my spoons?' });
     await call(t.server.url, 'POST', '/v1/admin/entitlements/overrides', admin.accessToken, { userId: lobelia.user.id, key: 'coach.turns_per_day', value: 0 });
@@ -297,6 +305,35 @@ describe('Long words', () => {
     await page.getByTestId('coach-panel').getByRole('button', { name: 'Ask for a Turn' }).click();
     await expect.poll(() => page.getByTestId('coach-panel').getByTestId('turn-suggestion').count()).toBeGreaterThan(0);
     await lookAt(page, 'coach-long-turn-375');
+    await context.close();
+  });
+});
+
+describe('Long lists', () => {
+  it('show Mirror sessions and goals a page at a time, with Load more for the rest', async () => {
+    const farmer = await registerWriter(t.server.url, 'Farmer Maggot');
+    const admin = await adminToken();
+    await call(t.server.url, 'POST', '/v1/admin/entitlements/overrides', admin, { userId: farmer.user.id, key: 'coach.mirror_sessions_per_week', value: null });
+    for (let i = 1; i <= 21; i++) await call(t.server.url, 'POST', '/v1/coach/mirror/sessions', farmer.accessToken, { title: `Mushrooms ${i}` });
+    for (let i = 1; i <= 21; i++) {
+      const goal = await call<{ id: string }>(t.server.url, 'POST', '/v1/coach/goals', farmer.accessToken, { title: `Fence ${i}` });
+      await call(t.server.url, 'PATCH', `/v1/coach/goals/${goal.id}`, farmer.accessToken, { status: 'archived' });
+    }
+    const { context, page } = await openAs(desktop, t.server.url, farmer);
+    await page.goto(`${t.server.url}/coach/mirror`);
+    await expect.poll(() => page.getByTestId('mirror-session').count()).toBe(20);
+    await page.getByRole('button', { name: 'Load more sessions' }).click();
+    await expect.poll(() => page.getByTestId('mirror-session').count()).toBe(21);
+    expect(await page.getByRole('button', { name: 'Load more sessions' }).count()).toBe(0);
+    // The oldest comes last.
+    expect(await page.getByTestId('mirror-session').last().innerText()).toContain('Mushrooms 1');
+
+    await page.goto(`${t.server.url}/coach/goals`);
+    const archived = page.getByTestId('goals-archived');
+    await expect.poll(() => archived.getByTestId('goal').count()).toBe(20);
+    await archived.getByRole('button', { name: 'Load more archived goals' }).click();
+    await expect.poll(() => archived.getByTestId('goal').count()).toBe(21);
+    expect(await archived.getByRole('heading', { level: 2 }).innerText()).toMatch(/Archived\s*\(21\)/);
     await context.close();
   });
 });
