@@ -221,9 +221,9 @@ export type GoalPage = z.infer<typeof GoalPageSchema>;
 /** `GET /v1/coach/goals/:id`: the goal and its actions, newest day first. */
 export const GoalDetailSchema = GoalSchema.extend({ actions: z.array(LensActionSchema) });
 export type GoalDetail = z.infer<typeof GoalDetailSchema>;
-/** `POST /v1/coach/goals` answers the goal, and the safety notice when its words matched the precheck. */
-export const CreatedGoalSchema = GoalSchema.extend({ safety: SafetyNoticeSchema.nullable() });
-export type CreatedGoal = z.infer<typeof CreatedGoalSchema>;
+/** `POST /v1/coach/goals` and `PATCH /v1/coach/goals/:id` answer the goal, with the safety notice when its new words matched the precheck. */
+export const GoalWithSafetySchema = GoalSchema.extend({ safety: SafetyNoticeSchema.nullable() });
+export type GoalWithSafety = z.infer<typeof GoalWithSafetySchema>;
 
 /** A goal holds at most this many actions. */
 export const MAX_ACTIONS_PER_GOAL = 500;

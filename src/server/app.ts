@@ -162,7 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const principals = new PrincipalCache((userId, sessionId) => findPrincipal(database.db, userId, sessionId));
   const principalChannel = await listen(database, PRINCIPAL_CHANNEL, principals);
   app.addHook('onClose', () => principalChannel.close());
-  await app.register(authPlugin, { tokens, loadPrincipal: principals.loader });
+  await app.register(authPlugin, { tokens, loadPrincipal: principals.loader, beforeRefusing: (request) => app.limitFailedAuthentication(request) });
   await app.register(idempotencyPlugin, { db: database.db, clock, crashAfterCommitKey: config.crashAfterCommitKey });
   await app.register(generationIdempotencyPlugin, { db: database.db, clock });
 

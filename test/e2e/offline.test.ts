@@ -29,3 +29,28 @@ describe('a page whose reads fail while the connection is down', () => {
     await context.close();
   });
 });
+
+describe('signing in again while the server cannot be reached', () => {
+  it('keeps the user signed in and picks up where they were once it answers again', async () => {
+    const sam = await registerWriter(t.server.url, 'Sam');
+    const { context, page } = await openAs(() => t.browser.newContext({ viewport: { width: 1280, height: 800 } }), t.server.url, sam);
+    await page.goto(`${t.server.url}/today`);
+    await expect.poll(() => page.getByTestId('today-message').isVisible()).toBe(true);
+
+    // The page is opened again while the refresh cannot reach the server, as when the network is down.
+    let failedRefreshes = 0;
+    await page.route('**/v1/auth/refresh', async (route) => {
+      failedRefreshes++;
+      await route.abort('internetdisconnected');
+    });
+    await page.reload();
+    await expect.poll(() => failedRefreshes, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    // Not sent to the sign-in page: who is signed in is not known until the server answers.
+    expect(new URL(page.url()).pathname).toBe('/today');
+    expect(await page.getByText('Loading…').isVisible()).toBe(true);
+
+    await page.unroute('**/v1/auth/refresh');
+    await expect.poll(() => page.getByTestId('today-message').isVisible(), { timeout: 20_000 }).toBe(true);
+    await context.close();
+  });
+});

@@ -169,8 +169,8 @@ describe('abandoned reservations', () => {
     const admission = await db().transaction((tx) => gateway.admit(tx, envelopeFor(userId)));
     if (!admission.admitted) throw new Error('expected an admission');
     const { reservation } = admission;
-    // Lease: 20 s × (2 retries + 2) + 60 s = 140 s.
-    clock.advance(139_000);
+    // Lease: 20 s × (2 retries + 2) attempts, 2 × 10 s of waiting before the retries, and 60 s = 160 s.
+    clock.advance(159_000);
     expect(await gateway.sweepAbandoned()).toBe(0);
     clock.advance(2_000);
     expect(await gateway.sweepAbandoned()).toBe(1);

@@ -204,6 +204,14 @@ describe('Mirror messages', () => {
       for each row when (new.role = 'coach') execute function refuse_coach_reply()`);
     try {
       expect((await send(ann, session.id, 'Second thought')).statusCode).toBe(500);
+      // Streamed, the status is already out when the reply fails: the stream ends with the problem instead of `done`.
+      const streamed = await sendStreamed(ann, session.id, 'Second thought');
+      expect(streamed.status).toBe(200);
+      const events = await allEvents(streamed);
+      expect(events[0]!.event).toBe('message');
+      expect(events.at(-1)!.event).toBe('error');
+      expect(events.at(-1)!.data).toMatchObject({ status: 500, code: 'internal_error' });
+      expect(events.filter((e) => e.event === 'done')).toEqual([]);
     } finally {
       await t.database.db.execute(sql`drop trigger refuse_coach_reply on mirror_messages`);
       await t.database.db.execute(sql`drop function refuse_coach_reply()`);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import type { MirrorMessage, MirrorSession, Turn } from '../../src/contract/coach.js';
 import type { MyEntitlements } from '../../src/contract/plans.js';
 import { aiUsage, coachTurns, mirrorMessages } from '../../src/server/db/schema/index.js';
+import { maxAnswerChars } from '../../src/server/features/ai/answer-text.js';
 import { restoreBudgets, setBudget, TEST_AI_CONFIG } from '../helpers/ai.js';
 import { call, createDraft, expectProblem, registerUser, type Account } from '../helpers/api.js';
 import { useTestApp } from '../helpers/app.js';
@@ -79,6 +80,68 @@ describe('Turn on a provider', () => {
     const turn = res.json() as Turn;
     expect(turn).toMatchObject({ provider: 'local', fallback: true });
     expect(turn.suggestions.length).toBeGreaterThan(0);
+  });
+});
+
+describe('what a provider answers that no one could type', () => {
+  const send = (who: Account) => call(t.app, 'POST', '/v1/coach/turns', { token: who.accessToken, body: { text: 'a rough thought' } });
+
+  it('Turn: NUL and control characters are dropped and a lone surrogate half becomes U+FFFD, so the answer is stored', async () => {
+    const ann = await registerUser(t.app);
+    fake.then({ text: 'Calm\u0000 rewrite\u001b \ud800 here.' });
+    const res = await send(ann);
+    expect(res.statusCode, res.body).toBe(201);
+    // X weighs U+FFFD as two characters.
+    expect((res.json() as Turn).suggestions).toEqual([{ text: 'Calm rewrite \ufffd here.', length: 21 }]);
+    expect((await call(t.app, 'GET', `/v1/coach/turns/${res.json().id}`, { token: ann.accessToken })).json().suggestions).toEqual(res.json().suggestions);
+  });
+
+  it('Mirror: the reply streamed, answered and stored is the same clean text', async () => {
+    const ann = await registerUser(t.app);
+    const session = await startSession(ann);
+    fake.then({ text: 'You\u0000 wrote \ud83d\ude00 and \udc00 this.' });
+    const events: SseEvent[] = [];
+    for await (const event of readEvents((await streamed(ann, session.id, 'hello', {})).body!)) events.push(event);
+    const deltas = events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text).join('');
+    expect(deltas).toBe('You wrote \ud83d\ude00 and \ufffd this.');
+    expect(events.at(-1)).toMatchObject({ event: 'done', data: { content: deltas, complete: true } });
+    const stored = (await call(t.app, 'GET', `/v1/coach/mirror/sessions/${session.id}/messages`, { token: ann.accessToken })).json().items as MirrorMessage[];
+    expect(stored.map((m) => m.content)).toEqual(['hello', deltas]);
+  });
+
+  it('no text at all (a content filter): the offline provider answers instead, marked as the fallback', async () => {
+    const ann = await registerUser(t.app);
+    fake.then({ text: '', finishReason: 'content_filter' }, { text: '\u0000\u0001', finishReason: 'stop' });
+    const turn = await send(ann);
+    expect(turn.statusCode, turn.body).toBe(201);
+    expect(turn.json()).toMatchObject({ provider: 'local', fallback: true });
+    expect((turn.json() as Turn).suggestions.length).toBeGreaterThan(0);
+
+    const session = await startSession(ann);
+    const events: SseEvent[] = [];
+    for await (const event of readEvents((await streamed(ann, session.id, 'hello there', {})).body!)) events.push(event);
+    const reply = events.at(-1)!;
+    expect(reply).toMatchObject({ event: 'done', data: { provider: 'local', fallback: true, complete: true } });
+    expect((reply.data as MirrorMessage).content.length).toBeGreaterThan(0);
+    expect(fake.received).toHaveLength(2);
+  });
+
+  it('far more than maxTokens: the reply is cut at the cap, the call closed, and the stored reply no longer', async () => {
+    const ann = await registerUser(t.app);
+    const session = await startSession(ann);
+    fake.then({ text: 'word '.repeat(20_000) });
+    const events: SseEvent[] = [];
+    for await (const event of readEvents((await streamed(ann, session.id, 'hello', {})).body!)) events.push(event);
+    const reply = events.at(-1)!.data as MirrorMessage;
+    const maxTokens = (fake.received[0]!.body as { max_tokens: number }).max_tokens;
+    expect(reply.content.length).toBe(maxAnswerChars(maxTokens));
+    const [usage] = await t.database.db.select().from(aiUsage);
+    expect(usage).toMatchObject({ provider: 'openai', outcome: 'ok' });
+
+    fake.then({ text: 'word '.repeat(20_000) });
+    const json = await call(t.app, 'POST', `/v1/coach/mirror/sessions/${session.id}/messages`, { token: ann.accessToken, body: { content: 'again' } });
+    expect(json.statusCode, json.body).toBe(201);
+    expect(json.json().reply.content.length).toBe(maxAnswerChars(maxTokens));
   });
 });
 

@@ -48,6 +48,15 @@ describe('Turn', () => {
     for (const s of body.suggestions) expect(measurePost('x', s.text).over).toBe(false);
   });
 
+  it('turns one word longer than a whole answer, too: cut to fit, not refused', async () => {
+    const ann = await registerUser(t.app);
+    const res = await turn(ann, { text: 'a'.repeat(3000) });
+    expect(res.statusCode, res.body).toBe(201);
+    const { suggestions } = res.json() as Turn;
+    expect(suggestions.length).toBeGreaterThan(0);
+    for (const s of suggestions) expect(measurePost('x', s.text).over).toBe(false);
+  });
+
   it('reframes a post of a draft I am on, for the draft\'s platform; a stranger gets 404 and a deleted post segment_not_found', async () => {
     const owner = await registerUser(t.app);
     const sam = await registerUser(t.app);

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE } from '../../src/server/features/live/close-codes.js';
 import { MemoryLimitStore, type LimitStore } from '../../src/server/platform/limits.js';
 import {
+  FAILED_AUTHENTICATION_LIMIT,
   RATE_LIMIT_GROUPS,
   RATE_LIMITS,
   usageCountersFor,
@@ -37,7 +38,7 @@ async function limitedApp(options: AppOptions = {}) {
 }
 
 /** Asserts the 429 of a group's limit: problem+json naming the limit, and Retry-After in header and body. */
-function expectLimited(res: LightMyRequestResponse, group: RateLimitGroup, retryAfterSeconds = 60): void {
+function expectLimited(res: LightMyRequestResponse, group: RateLimitGroup | 'unauthenticated', retryAfterSeconds = 60): void {
   const body = expectProblem(res, 429, 'rate_limited');
   expect(body).toMatchObject({ limit: group, retryAfterSeconds });
   expect(res.headers['retry-after']).toBe(String(retryAfterSeconds));
@@ -149,6 +150,26 @@ describe('each group answers 429 after its maximum', () => {
     expect((await refresh('192.0.2.2')).statusCode).toBe(401);
     clock.advance(MINUTE);
     expect((await refresh('192.0.2.1')).statusCode).toBe(401);
+  });
+
+  it('unauthenticated: requests refused with 401, per address, on any route that needs a sign-in', async () => {
+    const { app, clock } = await t.build({ config: { rateLimitsEnabled: true } });
+    const ann = await registerUser(app);
+    const ip = '192.0.2.1';
+    const refusals = [
+      () => call(app, 'GET', '/v1/drafts', { ip }),
+      () => call(app, 'POST', '/v1/drafts', { ip, body: DRAFT }),
+      () => call(app, 'GET', '/v1/me', { ip, token: 'not-a-token' }),
+      () => call(app, 'GET', '/v1/me', { ip, headers: { authorization: 'Basic abc' } }),
+    ];
+    const statuses: number[] = [];
+    for (let i = 0; i < FAILED_AUTHENTICATION_LIMIT.max; i++) statuses.push((await refusals[i % refusals.length]!()).statusCode);
+    expect(new Set(statuses)).toEqual(new Set([401]));
+    for (const refused of refusals) expectLimited(await refused(), 'unauthenticated');
+    expect((await call(app, 'GET', '/v1/me', { ip, token: ann.accessToken })).statusCode, 'a signed-in request from there still goes through').toBe(200);
+    expect((await call(app, 'GET', '/v1/drafts', { ip: '192.0.2.2' })).statusCode, 'another address has a limit of its own').toBe(401);
+    clock.advance(MINUTE);
+    expect((await call(app, 'GET', '/v1/drafts', { ip })).statusCode).toBe(401);
   });
 
   it('auth: the per-action limits name the auth limit too', async () => {

@@ -36,39 +36,51 @@ declare module 'fastify' {
   }
 }
 
-function bearerToken(request: FastifyRequest): string | null {
-  const header = request.headers.authorization;
-  if (!header) return null;
-  const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header);
-  if (!match?.[1]) throw new UnauthorizedError('invalid_token', 'The Authorization header must be "Bearer <token>".');
-  return match[1];
+/** The token of an `Authorization: Bearer <token>` header; null when the header has another form. */
+function bearerToken(header: string): string | null {
+  return /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header)?.[1] ?? null;
 }
 
 /** Bearer authentication and role checks for every route that asks for them. */
 export const authPlugin = fp(async function auth(
   app: FastifyInstance,
-  opts: { tokens: AccessTokens; loadPrincipal: PrincipalLoader },
+  opts: {
+    tokens: AccessTokens;
+    loadPrincipal: PrincipalLoader;
+    /** Runs before each 401 and may throw instead (a rate limit on refused requests). */
+    beforeRefusing(request: FastifyRequest): Promise<void>;
+  },
 ) {
   app.decorateRequest('user', null);
 
+  async function refuse(request: FastifyRequest, error: UnauthorizedError): Promise<never> {
+    await opts.beforeRefusing(request);
+    throw error;
+  }
+
   async function resolveUser(request: FastifyRequest): Promise<AuthUser | null> {
-    const token = bearerToken(request);
-    if (token === null) return null;
+    const header = request.headers.authorization;
+    if (!header) return null;
+    const token = bearerToken(header);
+    if (!token) return refuse(request, new UnauthorizedError('invalid_token', 'The Authorization header must be "Bearer <token>".'));
     const outcome = await opts.tokens.verify(token);
     if (!outcome.ok) {
-      throw outcome.reason === 'expired'
-        ? new UnauthorizedError('token_expired', 'The access token has expired; refresh it.')
-        : new UnauthorizedError('invalid_token', 'The access token is not valid.');
+      return refuse(
+        request,
+        outcome.reason === 'expired'
+          ? new UnauthorizedError('token_expired', 'The access token has expired; refresh it.')
+          : new UnauthorizedError('invalid_token', 'The access token is not valid.'),
+      );
     }
     const user = await opts.loadPrincipal(outcome.claims.userId, outcome.claims.sessionId);
-    if (!user) throw new UnauthorizedError('session_revoked', 'This session has ended; sign in again.');
+    if (!user) return refuse(request, new UnauthorizedError('session_revoked', 'This session has ended; sign in again.'));
     request.user = user;
     return user;
   }
 
   const authenticate: onRequestAsyncHookHandler = async (request) => {
     const user = await resolveUser(request);
-    if (!user) throw new UnauthorizedError('unauthorized', 'Sign in to do this: send "Authorization: Bearer <token>".');
+    if (!user) await refuse(request, new UnauthorizedError('unauthorized', 'Sign in to do this: send "Authorization: Bearer <token>".'));
   };
 
   app.decorate('resolveUser', resolveUser);

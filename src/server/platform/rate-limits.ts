@@ -1,4 +1,4 @@
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { z } from 'zod';
 import type { UsageCounterSchema } from '../../contract/admin.js';
@@ -61,6 +61,13 @@ export const AUTH_ACTION_LIMITS = {
   resetConfirm: { ip: { name: 'reset-confirm:ip', max: 30, windowMs: HOUR }, account: { name: 'reset-confirm:token', max: 10, windowMs: HOUR } },
 } satisfies Record<string, { ip: RateRule; account: RateRule }>;
 
+/**
+ * Requests refused with 401 (no bearer token where one is needed, or a bad, expired or revoked one), per
+ * address. The route groups' limits count a request once it is signed in; this one stops a client that
+ * never is from sending without end.
+ */
+export const FAILED_AUTHENTICATION_LIMIT: RateRule = { name: 'unauthenticated:ip', max: 60, windowMs: MINUTE };
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route's rate-limit group; derived by `routeGroupOf` when a route does not declare it. */
@@ -69,6 +76,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route (method and path) with its rate-limit group, in the order they were registered. */
     rateLimitGroups(): ReadonlyArray<{ method: string; url: string; group: RateLimitGroup }>;
+    /** Counts a request about to be refused with 401; throws a 429 instead once its address sent too many. */
+    limitFailedAuthentication(request: FastifyRequest): Promise<void>;
   }
 }
 
@@ -122,7 +131,7 @@ export class RouteLimits {
     private readonly limiter: RateLimiter,
     private readonly clock: Clock,
     private readonly settings: RateLimitSettings,
-    private readonly refused: (group: RateLimitGroup) => void = () => undefined,
+    private readonly refused: (limit: RateLimitGroup | 'unauthenticated') => void = () => undefined,
   ) {}
 
   /** Counts one request of `group`; throws RateLimitedError (429) when one of the group's rules is exceeded. */
@@ -138,6 +147,14 @@ export class RouteLimits {
     if (wait === 0) return;
     this.refused(group);
     throw new RateLimitedError(group, wait);
+  }
+
+  /** Counts one request refused with 401 from `ip`; throws a 429 once FAILED_AUTHENTICATION_LIMIT is passed. */
+  async admitFailedAuthentication(ip: string): Promise<void> {
+    const wait = await this.limiter.consume(FAILED_AUTHENTICATION_LIMIT, ip, this.clock.now().getTime());
+    if (wait === null) return;
+    this.refused('unauthenticated');
+    throw new TooManyRequestsError('rate_limited', 'Too many requests without a valid sign-in; wait a moment and try again.', wait, 'unauthenticated');
   }
 }
 
@@ -176,6 +193,14 @@ export const rateLimitsPlugin = fp(
         request.log.warn({ err: error }, 'rate limits unavailable; request let through');
       }
       return payload;
+    });
+    app.decorate('limitFailedAuthentication', async (request: FastifyRequest) => {
+      try {
+        await opts.limits.admitFailedAuthentication(request.ip);
+      } catch (error) {
+        if (error instanceof TooManyRequestsError) throw error;
+        request.log.warn({ err: error }, 'rate limits unavailable; refused authentication not counted');
+      }
     });
     // RouteLimits counts its own refusals (the live channel's `hello` is no HTTP request); these are the others.
     app.addHook('onError', async (_request, _reply, error) => {

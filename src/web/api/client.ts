@@ -147,7 +147,10 @@ export class ApiClient {
     return this.accessToken ?? (await this.refresh())?.accessToken ?? null;
   }
 
-  /** Trades the cookie for a new access token; null when signed out. Concurrent callers share one call. */
+  /**
+   * Trades the cookie for a new access token; null when signed out. Concurrent callers share one call.
+   * Rejects, leaving who is signed in as it was, when the server could not be asked.
+   */
   refresh(): Promise<AuthResponse | null> {
     this.refreshing ??= this.doRefresh().finally(() => (this.refreshing = null));
     return this.refreshing;
@@ -164,6 +167,9 @@ export class ApiClient {
         await new Promise((r) => setTimeout(r, 250));
         return this.doRefresh(1);
       }
+      // Only the server turning the cookie down ends the session. A lost connection, a server error or a
+      // rate limit says nothing about it: the caller sees the error and the user stays signed in.
+      if (!refusedCookie(error)) throw error;
       this.setAuth(null);
       return null;
     }
@@ -312,3 +318,10 @@ function browserDevice(): { name: string; platform: string } {
 }
 
 export const api = new ApiClient();
+
+/** Whether a refresh failed because the server refused the cookie (missing, expired, revoked, reused). */
+function refusedCookie(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return false;
+  const { status } = error.problem;
+  return status < 500 && status !== 408 && status !== 429;
+}

@@ -1,12 +1,12 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type {
   CreateActionBody,
-  CreatedGoal,
   CreateGoalBody,
   CreateMirrorSessionBody,
   CreateTurnBody,
   DayActions,
   GoalDetail,
+  GoalWithSafety,
   GoalPage,
   GoalStatus,
   LensAction,
@@ -113,8 +113,8 @@ export class CoachApi {
   /** A page of the user's goals in one status, newest first. */
   goals = (status: GoalStatus, cursor?: string) => this.client.request<GoalPage>('GET', `/v1/coach/goals?status=${status}&limit=${COACH_PAGE_SIZE}${cursorParam(cursor)}`);
   goal = (id: string) => this.client.request<GoalDetail>('GET', `/v1/coach/goals/${id}`);
-  createGoal = (body: CreateGoalBody) => this.client.change<CreatedGoal>('POST', '/v1/coach/goals', body);
-  updateGoal = (id: string, body: UpdateGoalBody) => this.client.change<CreatedGoal>('PATCH', `/v1/coach/goals/${id}`, body);
+  createGoal = (body: CreateGoalBody) => this.client.change<GoalWithSafety>('POST', '/v1/coach/goals', body);
+  updateGoal = (id: string, body: UpdateGoalBody) => this.client.change<GoalWithSafety>('PATCH', `/v1/coach/goals/${id}`, body);
   deleteGoal = (id: string) => this.client.change<void>('DELETE', `/v1/coach/goals/${id}`);
   addAction = (goalId: string, body: CreateActionBody) => this.client.change<LensAction>('POST', `/v1/coach/goals/${goalId}/actions`, body);
   updateAction = (goalId: string, actionId: string, body: UpdateActionBody) => this.client.change<LensAction>('PATCH', `/v1/coach/goals/${goalId}/actions/${actionId}`, body);

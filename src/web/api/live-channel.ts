@@ -36,8 +36,11 @@ export function openLiveChannel(options: LiveChannelOptions): { send(frame: unkn
   async function connect(): Promise<void> {
     if (stopped) return;
     options.onStatus('connecting');
-    const token = await api.currentAccessToken();
-    if (stopped || !token) return options.onStatus('offline');
+    // A token that could not be had (the server unreachable) is tried again, like a dropped socket.
+    const token = await api.currentAccessToken().catch(() => undefined);
+    if (stopped || !token) options.onStatus('offline');
+    if (stopped || token === null) return;
+    if (token === undefined) return retryLater(false);
     const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${options.path}`);
     socket = ws;
     ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', accessToken: token, ...options.hello() }));
@@ -54,10 +57,14 @@ export function openLiveChannel(options: LiveChannelOptions): { send(frame: unkn
       options.onStatus('offline');
       if (FINAL.has(event.code)) return options.onFinal?.(event.code);
       if (event.code === BAD_FRAME) options.onRefused?.(event.reason);
-      const renew = event.code === UNAUTHORIZED;
-      const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempt++) * (0.5 + Math.random() / 2);
-      timer = setTimeout(() => void (renew ? api.refresh().then(connect) : connect()), delay);
+      retryLater(event.code === UNAUTHORIZED);
     };
+  }
+
+  /** Connects again after a jittered, growing delay; `renew` refreshes the access token first. */
+  function retryLater(renew: boolean): void {
+    const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempt++) * (0.5 + Math.random() / 2);
+    timer = setTimeout(() => void (renew ? api.refresh().catch(() => null).then(connect) : connect()), delay);
   }
 
   void connect();

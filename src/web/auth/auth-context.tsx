@@ -5,6 +5,8 @@ import { api } from '../api/client.js';
 
 type AuthState = { status: 'loading' } | { status: 'signed-out' } | { status: 'signed-in'; user: User; sessionId: string };
 
+const MAX_RETRY_MS = 30_000;
+
 const AuthContext = createContext<{ state: AuthState; setUser(user: User): void } | null>(null);
 
 /** Holds who is signed in; on load it asks the server once, using the httpOnly refresh cookie. */
@@ -20,7 +22,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         queryClient.clear();
       }
     });
-    void api.refresh();
+    // Until the server can be asked, who is signed in is not known: ask again, backing off.
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const ask = (attempt: number) => {
+      api.refresh().catch(() => {
+        retry = setTimeout(() => ask(attempt + 1), Math.min(MAX_RETRY_MS, 1000 * 2 ** attempt));
+      });
+    };
+    ask(0);
+    return () => clearTimeout(retry);
   }, [queryClient]);
 
   const value = useMemo(

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { isBlank } from '../../../contract/text.js';
 import type { AiProvider, BreakerState } from '../../../contract/coach.js';
 import type { Db } from '../../db/client.js';
+import { cleanAnswer } from './answer-text.js';
 import { estimateMicros, secondsUntilNextUtcDay, utcDay } from './cost.js';
 import { AiBudgetExhaustedError, SafetyHold } from './errors.js';
 import type { AiAnswer, AiEnvelope, AiGateway, Admission, AiStream, Reservation } from './gateway-types.js';
@@ -8,7 +10,7 @@ import { logFailure, settle, type Attempt } from './ledger.js';
 import { AiMetrics } from './metrics.js';
 import { createLocalProvider, LOCAL_MODEL } from './providers/local.js';
 import { createOpenAiProvider } from './providers/openai.js';
-import type { Completion, Provider, ProviderRequest } from './providers/provider.js';
+import { ProviderError, type Completion, type Provider, type ProviderRequest } from './providers/provider.js';
 import { PriceBook } from './prices.js';
 import { reserve } from './repo.js';
 import { AttemptTimedOut, breakerStateOf, callPolicy, createBreaker, isBreakerOpen } from './resilience.js';
@@ -109,16 +111,20 @@ export function createAiGateway(deps: AiGatewayDeps): AiGatewayService {
     };
   }
 
-  /** The configured provider through its policies, then the offline provider when that fails. */
+  /**
+   * The configured provider through its policies, then the offline provider when that fails or answers
+   * nothing that can be shown (no text, or only control characters: a content filter, a broken server).
+   */
   async function callWithFallback(envelope: AiEnvelope, model: string, attempts: Attempt[]): Promise<Answered> {
     try {
-      const completion = await callUpstream(envelope, model, attempts);
+      const completion = cleanCompletion(await callUpstream(envelope, model, attempts), envelope.maxTokens);
+      if (upstream.breaker && isBlank(completion.text)) throw new ProviderError('the provider answered no text', null, false, null);
       return { completion, provider: upstream.provider.name, model, fallback: false };
     } catch (error) {
       const fallback = upstream.breaker !== null;
       if (!isBreakerOpen(error)) logFailure(deps.logger, envelope.feature, upstream.provider.name, error, fallback);
       if (!fallback) throw error;
-      const completion = await timedAttempt(local, requestOf(envelope, LOCAL_MODEL), new AbortController().signal, attempts);
+      const completion = cleanCompletion(await timedAttempt(local, requestOf(envelope, LOCAL_MODEL), new AbortController().signal, attempts), envelope.maxTokens);
       return { completion, provider: 'local', model: LOCAL_MODEL, fallback: true };
     }
   }
@@ -157,6 +163,12 @@ export function createAiGateway(deps: AiGatewayDeps): AiGatewayService {
       await sweep().catch((err: unknown) => deps.logger.warn({ err }, 'settling abandoned ai reservations failed'));
     },
   };
+}
+
+/** The completion with its text as the product keeps it (see answer-text.ts); cut at the cap: `length`. */
+function cleanCompletion(completion: Completion, maxTokens: number): Completion {
+  const { text, cut } = cleanAnswer(completion.text, maxTokens);
+  return { ...completion, text, finishReason: cut ? 'length' : completion.finishReason };
 }
 
 /**

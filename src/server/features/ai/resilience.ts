@@ -24,6 +24,8 @@ import { ProviderError } from './providers/provider.js';
  * after the user has given up.
  */
 export const MAX_RETRY_AFTER_MS = 10_000;
+/** The longest backoff between attempts when the provider does not say how long to wait. */
+export const MAX_BACKOFF_MS = 5_000;
 
 /** Statuses worth another attempt: rate limited, or a server failure that may pass. */
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
@@ -57,7 +59,7 @@ export function isRetryable(error: unknown): boolean {
  * Retry-After when it sent one.
  */
 function backoff(): DelegateBackoff<IRetryBackoffContext<unknown>, IBackoff<unknown>> {
-  const exponential = new ExponentialBackoff({ initialDelay: 100, maxDelay: 5_000 });
+  const exponential = new ExponentialBackoff({ initialDelay: 100, maxDelay: MAX_BACKOFF_MS });
   return new DelegateBackoff((context, previous?: IBackoff<unknown>) => {
     const next = previous ? previous.next(context) : exponential.next();
     const failure = 'error' in context.result ? context.result.error : undefined;

@@ -1,11 +1,13 @@
 import type { AiOutcome, AiProvider } from '../../../contract/coach.js';
+import { isBlank } from '../../../contract/text.js';
+import { StreamedAnswerText } from './answer-text.js';
 import { inputTokensBound } from './cost.js';
 import { DeltaQueue } from './delta-queue.js';
 import { attemptTimeoutMs, requestOf, type CallContext } from './call-context.js';
 import type { AiAnswer, AiEnvelope, AiStream, Reservation } from './gateway-types.js';
 import { logFailure, settle, type Attempt } from './ledger.js';
 import { LOCAL_MODEL } from './providers/local.js';
-import type { Provider, ProviderRequest, StreamEvent } from './providers/provider.js';
+import { ProviderError, type Provider, type ProviderRequest, type StreamEvent } from './providers/provider.js';
 import { AttemptTimedOut, callPolicy, isBreakerOpen } from './resilience.js';
 
 /** A provider's stream once its first event arrived: from here on it is not retried nor replaced. */
@@ -63,7 +65,15 @@ async function run(ctx: CallContext, envelope: AiEnvelope, model: string, reserv
       opened = await open(local, requestOf(envelope, LOCAL_MODEL), new AbortController().signal, stops, attempts).catch(() => null);
     }
   }
-  const read = opened ? await readAll(opened, timeoutMs, stops, queue, attempts) : { text: '', finishReason: 'cut' as const, usage: noUsage };
+  let read = opened ? await readAll(opened, timeoutMs, stops, queue, attempts, envelope.maxTokens) : { text: '', finishReason: 'cut' as const, usage: noUsage };
+  // A provider that ended its stream with nothing to show (a content filter, a broken server): the offline
+  // provider answers instead, as when the call fails.
+  if (opened && opened.provider !== local && upstream.breaker && read.finishReason !== 'cut' && isBlank(read.text)) {
+    logFailure(ctx.deps.logger, envelope.feature, upstream.provider.name, new ProviderError('the provider answered no text', null, false, null), true);
+    fallback = true;
+    opened = await open(local, requestOf(envelope, LOCAL_MODEL), new AbortController().signal, stops, attempts).catch(() => null);
+    if (opened) read = await readAll(opened, timeoutMs, stops, queue, attempts, envelope.maxTokens);
+  }
   const micros = await settle(ctx.deps.db, ctx.deps.clock, ctx.metrics, ctx.prices, reservation, attempts);
   return {
     ...read,
@@ -95,8 +105,21 @@ async function open(provider: Provider, request: ProviderRequest, attemptSignal:
  * (`timeout`); the user leaving stops it (`cancelled`); a connection lost midway is `cut`. Without the
  * server's usage, the upper bounds are recorded (UTF-8 bytes), so the budgets are never under-charged.
  */
-async function readAll(opened: Opened, timeoutMs: number, stops: Stops, queue: DeltaQueue, attempts: Attempt[]): Promise<Pick<AiAnswer, 'text' | 'finishReason' | 'usage'>> {
+async function readAll(
+  opened: Opened,
+  timeoutMs: number,
+  stops: Stops,
+  queue: DeltaQueue,
+  attempts: Attempt[],
+  maxTokens: number,
+): Promise<Pick<AiAnswer, 'text' | 'finishReason' | 'usage'>> {
   let text = '';
+  const shown = new StreamedAnswerText(maxTokens);
+  const pass = (piece: string) => {
+    if (piece === '') return;
+    text += piece;
+    queue.push(piece);
+  };
   let end: Extract<StreamEvent, { type: 'end' }> | null = null;
   let outcome: AiOutcome = 'ok';
   let timer: NodeJS.Timeout | undefined;
@@ -108,14 +131,19 @@ async function readAll(opened: Opened, timeoutMs: number, stops: Stops, queue: D
   try {
     watch();
     for (let next = opened.first; !next.done; next = await opened.iterator.next()) {
-      if (next.value.type === 'delta') {
-        text += next.value.text;
-        queue.push(next.value.text);
-      } else end = next.value;
+      if (next.value.type === 'delta') pass(shown.push(next.value.text));
+      else end = next.value;
+      // A model past the cap is not listened to further (returning the iterator closes its connection).
+      if (shown.full) {
+        await Promise.resolve(opened.iterator.return?.()).catch(() => undefined);
+        break;
+      }
       watch();
     }
+    pass(shown.end());
+    if (shown.full) end = { type: 'end', finishReason: 'length', usage: null };
     // The client ends an aborted stream quietly: without its last event, it stopped early all the same.
-    if (!end || end.finishReason === 'cut') outcome = stopped(stops);
+    else if (!end || end.finishReason === 'cut') outcome = stopped(stops);
   } catch {
     outcome = stopped(stops);
   } finally {

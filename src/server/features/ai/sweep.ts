@@ -6,15 +6,20 @@ import { aiReservations, aiUsage } from '../../db/schema/coach.js';
 import type { Clock } from '../../platform/clock.js';
 import { inArray, sql } from 'drizzle-orm';
 import { lockAbandoned } from './repo.js';
+import { MAX_BACKOFF_MS, MAX_RETRY_AFTER_MS } from './resilience.js';
 
 export const ABANDONED_SWEEP_EVERY_MS = 60_000;
 const SWEEP_BATCH = 100;
-/** Beyond the attempts' timeouts: the backoff between them and the settlement's own transaction. */
+/** Beyond the attempts and the waits between them: the settlement's own transaction, and a slow database. */
 const LEASE_MARGIN_MS = 60_000;
 
-/** How long a reservation may stay open before it counts as abandoned: every attempt timing out, and a margin. */
+/**
+ * How long a reservation may stay open before it counts as abandoned: every attempt timing out (the retries,
+ * and the fallback), the longest wait before each retry, and a margin.
+ */
 export function leaseMs(config: AiConfig): number {
-  return config.timeoutMs * (config.maxRetries + 2) + LEASE_MARGIN_MS;
+  const longestWait = Math.max(MAX_RETRY_AFTER_MS, MAX_BACKOFF_MS);
+  return config.timeoutMs * (config.maxRetries + 2) + config.maxRetries * longestWait + LEASE_MARGIN_MS;
 }
 
 /**

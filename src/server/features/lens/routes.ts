@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { NowQuerySchema } from '../../../contract/analytics.js';
 import {
   CreateActionBodySchema,
-  CreatedGoalSchema,
+  GoalWithSafetySchema,
   CreateGoalBodySchema,
   DayActionsSchema,
   DaySchema,
@@ -43,7 +43,7 @@ export async function lensRoutes(app: FastifyInstance, opts: { deps: lens.LensDe
         description:
           'Sets a goal, active from now; counts against my `coach.goals.max` (403 quota_exceeded past it and its grace). When its words meet the safety precheck, the goal is still set and `safety` carries supportive words and where to talk to someone.',
         body: CreateGoalBodySchema,
-        response: { 201: CreatedGoalSchema, ...problemResponses(400, 401, 403) },
+        response: { 201: GoalWithSafetySchema, ...problemResponses(400, 401, 403) },
       },
     },
     async (request, reply) => reply.commit(201, (transact) => lens.createGoal({ ...deps, transact }, request.user!, request.body)),
@@ -74,7 +74,7 @@ export async function lensRoutes(app: FastifyInstance, opts: { deps: lens.LensDe
           'Changes a goal\'s title, reason, target day (null clears it) or status. Making a goal active again counts against `coach.goals.max`. New words go through the safety precheck as on creation (`safety`; null when the words did not change).',
         params: IdParamsSchema,
         body: UpdateGoalBodySchema,
-        response: { 200: CreatedGoalSchema, ...problemResponses(400, 401, 403, 404) },
+        response: { 200: GoalWithSafetySchema, ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => reply.commit(200, (transact) => lens.updateGoal({ ...deps, transact }, request.user!, request.params.id, request.body)),

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import {
   MAX_ACTIONS_PER_GOAL,
   type CreateActionBodySchema,
-  type CreatedGoalSchema,
+  type GoalWithSafety,
   type CreateGoalBodySchema,
   type DayActions,
   type GoalDetail,
@@ -39,7 +39,6 @@ type CreateGoalBody = z.infer<typeof CreateGoalBodySchema>;
 type UpdateGoalBody = z.infer<typeof UpdateGoalBodySchema>;
 type CreateActionBody = z.infer<typeof CreateActionBodySchema>;
 type UpdateActionBody = z.infer<typeof UpdateActionBodySchema>;
-type CreatedGoal = z.infer<typeof CreatedGoalSchema>;
 
 /** The UTC calendar day of an instant, YYYY-MM-DD. */
 export const utcDay = (at: Date): string => at.toISOString().slice(0, 10);
@@ -74,7 +73,7 @@ async function safetyCheck(tx: Db, actor: AuthUser, goal: repo.GoalRow, now: Dat
 }
 
 /** Sets a goal and its reason; enforced against `coach.goals.max` before any write. */
-export async function createGoal(deps: LensDeps, actor: AuthUser, input: CreateGoalBody): Promise<CreatedGoal> {
+export async function createGoal(deps: LensDeps, actor: AuthUser, input: CreateGoalBody): Promise<GoalWithSafety> {
   const title = requireLine(input.title, 'body.title');
   const why = requireText(input.why ?? '', 'body.why');
   const transact = deps.transact ?? transaction(deps.db);
@@ -108,7 +107,7 @@ export async function getGoal(deps: LensDeps, actor: AuthUser, goalId: string): 
  * Changes a goal's words, day or status; making a goal active again counts against `coach.goals.max`. New
  * words go through the precheck as on creation.
  */
-export async function updateGoal(deps: LensDeps, actor: AuthUser, goalId: string, input: UpdateGoalBody): Promise<CreatedGoal> {
+export async function updateGoal(deps: LensDeps, actor: AuthUser, goalId: string, input: UpdateGoalBody): Promise<GoalWithSafety> {
   const changes: repo.GoalChanges = {};
   if (input.title !== undefined) changes.title = requireLine(input.title, 'body.title');
   if (input.why !== undefined) changes.why = requireText(input.why, 'body.why');

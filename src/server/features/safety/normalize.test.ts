@@ -29,6 +29,21 @@ describe('the precheck normaliser', () => {
     expect(shared.ends.has(2)).toBe(true);
   });
 
+  it('reads look-alike letters of other scripts, "2" as "to", and blank-looking letters as spaces', () => {
+    expect(skeletonOf('ԁіе').letters).toBe('die');
+    expect(skeletonOf('ᴅɪᴇ').letters).toBe('die');
+    expect(skeletonOf('ꓲ').letters).toBe('i');
+    expect(skeletonOf('want 2 go').letters).toBe(skeletonOf('want to go').letters);
+    expect(skeletonOf('a\u3164b').starts.has(1)).toBe(true);
+  });
+
+  it('lets any letter start or end a word in a run too long for one word, and only there', () => {
+    const run = skeletonOf('iwanttokillmyself');
+    expect(sorted(run.starts)).toEqual([...run.letters].map((_, i) => i));
+    const words = skeletonOf('spend it all');
+    expect(words.starts.has(2)).toBe(false);
+  });
+
   it('reads an empty or letterless text as nothing', () => {
     expect(skeletonOf('').letters).toBe('');
     expect(skeletonOf(' ... !!! ').letters).toBe('');

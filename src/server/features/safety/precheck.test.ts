@@ -59,6 +59,21 @@ const TRUE_POSITIVES: Array<[text: string, ruleId: string]> = [
   ['No one would even miss me.', 'self_talk.nobody_would_miss_me'],
   ["I'm useless", 'self_talk.useless'],
   ['I am such a burden', 'self_talk.useless'],
+  // Found by trying the coach from outside.
+  ['I want to hang myself', 'crisis.method'],
+  ['I will overdose tonight', 'crisis.method'],
+  ['I feel like ending it all', 'crisis.end_my_life'],
+  ['thinking about suicide', 'crisis.suicidal'],
+  ["I'm going to end it tonight", 'crisis.end_my_life'],
+  ['I want to end it', 'crisis.end_my_life'],
+  ["I can't go on", 'crisis.no_reason_to_live'],
+  ['i want 2 die', 'crisis.want_to_die'],
+  ['Iwanttokillmyself', 'crisis.kill_myself'],
+  ['#iwanttodie', 'crisis.want_to_die'],
+  ['i\u3164want\u3164to\u3164die', 'crisis.want_to_die'],
+  ['I want to ԁіе', 'crisis.want_to_die'],
+  ['ɪ ᴡᴀɴᴛ ᴛᴏ ᴅɪᴇ', 'crisis.want_to_die'],
+  ['ꓲ want to die', 'crisis.want_to_die'],
 ];
 
 /** Figures of speech, and words about someone or something other than the self: no notice. */
@@ -90,6 +105,14 @@ const FALSE_POSITIVES = [
   'I want to dye my hair',
   'I ran 5 kms today',
   "I don't want to die on this hill",
+  "I'll shoot myself in the foot if I rush this",
+  'I drown myself in coffee before a launch',
+  "I'm going to overdose on coffee",
+  'I want to end it with a question',
+  "I can't go on vacation until this ships",
+  'thinking about suicide prevention for our charity thread',
+  'spend it all on coffee, then write',
+  'our finale will end it all for the villain',
 ];
 
 describe('the safety precheck', () => {
@@ -115,7 +138,9 @@ describe('the safety precheck', () => {
 
   it('reads a 5,000-character adversarial text through (no backtracking by construction: one pass and a trie walk)', () => {
     expect(precheck('i '.repeat(2500))).toBeNull();
-    expect(precheck('kil'.repeat(1666) + 'l myself')).toBeNull();
+    // Letters run together past a word's length are read from every letter, as a hashtag is.
+    expect(precheck('kil'.repeat(1666) + 'l myself')).toEqual({ category: 'crisis', ruleId: 'crisis.kill_myself' });
+    expect(precheck('ki'.repeat(2500))).toBeNull();
     expect(precheck(`${'kil '.repeat(1248)}kill myself`)).toEqual({ category: 'crisis', ruleId: 'crisis.kill_myself' });
     expect(precheck('cut myself some slack '.repeat(227))).toBeNull();
     expect(precheck(`${'w o r t h '.repeat(499)}I'm worthless`)).toEqual({ category: 'harmful_self_talk', ruleId: 'self_talk.worthless' });

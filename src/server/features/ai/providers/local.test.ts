@@ -24,6 +24,35 @@ describe('the offline provider', () => {
     expect(rewrites[2]).toMatch(/^We shipped too late\. Next time we ship on Friday\. .+\?$/);
   });
 
+  it('keeps "I", names and acronyms capitalised after a lead-in, and lower-cases other first words', () => {
+    const leadIn = /^(The short version|Here is the point|Plainly put): /;
+    const second = (post: string) => parseTurnAnswer(turnAnswer(post)).find((r) => leadIn.test(r))!.replace(leadIn, '');
+    expect(second('I finally shipped the thing')).toBe('I finally shipped the thing');
+    expect(second("I'm proud of this launch")).toBe("I'm proud of this launch");
+    expect(second('OneRing shipped threads')).toBe('OneRing shipped threads');
+    expect(second('AI drafts need an editor')).toBe('AI drafts need an editor');
+    expect(second('Shipping daily adds up')).toBe('shipping daily adds up');
+    expect(second('Ideas are cheap')).toBe('ideas are cheap');
+  });
+
+  it('leaves names, links and handles as they are written when it capitalises a rewrite', () => {
+    const first = (post: string) => parseTurnAnswer(turnAnswer(post))[0]!;
+    expect(first('iPhone photos just look really good')).toBe('iPhone photos look good');
+    expect(first('eBay is basically a museum')).toBe('eBay is a museum');
+    expect(first('https://example.com is just live')).toBe('https://example.com is live');
+    expect(first('@sam really made this')).toBe('@sam made this');
+    expect(first('we just shipped')).toBe('We shipped');
+  });
+
+  it('cuts a single word longer than its limit inside, rather than answering nothing', async () => {
+    const provider = createLocalProvider();
+    const answer = await provider.complete(
+      { feature: 'turn', model: 'onering-local', temperature: 0, maxTokens: 10, messages: [{ role: 'user', content: 'a'.repeat(3000) }] },
+      new AbortController().signal,
+    );
+    expect(answer).toMatchObject({ text: `A${'a'.repeat(39)}`, finishReason: 'length' });
+  });
+
   it('answers Mirror with an observation and one question, chosen by the words', () => {
     const one = mirrorAnswer('I keep rewriting my first line.');
     expect(one).toBe(mirrorAnswer('I keep rewriting my first line.'));

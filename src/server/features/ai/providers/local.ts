@@ -53,15 +53,26 @@ function pick<T>(options: readonly T[], text: string, salt: string): T {
   return options[digest.readUInt32BE(0) % options.length]!;
 }
 
-/** Whole words up to `maxTokens`, as a model would stop at its limit. */
+/**
+ * Whole words up to `maxTokens`, as a model would stop at its limit; a first word longer than that alone is
+ * cut inside, at a whole character.
+ */
 function withinTokens(text: string, maxTokens: number): { text: string; truncated: boolean } {
   if (localTokens(text) <= maxTokens) return { text, truncated: false };
+  const byWords = keptWhile(text.split(/(?<=\s)/), maxTokens * 4).trimEnd();
+  return { text: byWords.length > 0 ? byWords : keptWhile(Array.from(text), maxTokens * 4), truncated: true };
+}
+
+/** The first `parts` joined, as many as fit in `maxBytes` of UTF-8. */
+function keptWhile(parts: readonly string[], maxBytes: number): string {
   let kept = '';
-  for (const word of text.split(/(?<=\s)/)) {
-    if (localTokens(kept + word) > maxTokens) break;
-    kept += word;
+  let bytes = 0;
+  for (const part of parts) {
+    bytes += Buffer.byteLength(part, 'utf8');
+    if (bytes > maxBytes) break;
+    kept += part;
   }
-  return { text: kept.trimEnd(), truncated: true };
+  return kept;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -76,7 +87,10 @@ const FILLER_PATTERN = new RegExp(`\\b(?:${FILLERS.map((f) => f.replace(/ /g, '\
 const OPENERS = ['The short version: ', 'Here is the point: ', 'Plainly put: '];
 const INVITATIONS = ['What would you add?', 'Has this been true for you too?', 'How do you see it?', 'What has worked for you?'];
 
+/** The first letter upper-cased, unless the first word is a name, an acronym, a link, a handle or a tag. */
 function capitalised(text: string): string {
+  const first = text.split(/\s/, 1)[0]!;
+  if (/\p{Lu}/u.test(first.slice(1)) || /[/@#.:]/.test(first)) return text;
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
@@ -99,8 +113,14 @@ function sentences(text: string): string[] {
 function pointFirst(text: string): string {
   const parts = sentences(text);
   if (parts.length >= 2) return [parts[parts.length - 1]!, ...parts.slice(0, -1)].join(' ');
-  const lead = pick(OPENERS, text, 'opener');
-  return lead + text.charAt(0).toLowerCase() + text.slice(1);
+  return pick(OPENERS, text, 'opener') + continuing(text);
+}
+
+/** The text as it reads after a lead-in: its first letter lower-cased, unless the word is "I", a name or an acronym. */
+function continuing(text: string): string {
+  const first = text.split(/\s/, 1)[0]!;
+  const keepsCapital = /^I\b/u.test(first) || /\p{Lu}/u.test(first.slice(1));
+  return keepsCapital ? text : text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 /** Ends with an open question, so readers have a way in. */
