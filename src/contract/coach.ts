@@ -141,6 +141,7 @@ export const MirrorSessionSchema = z.object({
 });
 export type MirrorSession = z.infer<typeof MirrorSessionSchema>;
 export const MirrorSessionPageSchema = z.object({ items: z.array(MirrorSessionSchema), nextCursor: z.string().nullable() });
+export type MirrorSessionPage = z.infer<typeof MirrorSessionPageSchema>;
 
 export const MirrorMessageSchema = z.object({
   id: z.uuid(),
@@ -157,6 +158,7 @@ export const MirrorMessageSchema = z.object({
 });
 export type MirrorMessage = z.infer<typeof MirrorMessageSchema>;
 export const MirrorMessagePageSchema = z.object({ items: z.array(MirrorMessageSchema), nextCursor: z.string().nullable() });
+export type MirrorMessagePage = z.infer<typeof MirrorMessagePageSchema>;
 
 /** `POST /v1/coach/mirror/sessions/:id/messages`. */
 export const SendMirrorMessageBodySchema = z.object({ content: CoachTextSchema }).strict();
@@ -171,6 +173,7 @@ export type MirrorExchange = z.infer<typeof MirrorExchangeSchema>;
  * then `event: done` with the stored reply (`MirrorMessage`), or `event: error` with a problem body.
  */
 export const MirrorDeltaSchema = z.object({ text: z.string() });
+export type MirrorDelta = z.infer<typeof MirrorDeltaSchema>;
 export const MIRROR_STREAM_EVENTS = ['message', 'delta', 'done', 'error'] as const;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -189,6 +192,8 @@ export const CreateGoalBodySchema = z.object({ title: GoalTitleSchema, why: Goal
 export const UpdateGoalBodySchema = z
   .object({ title: GoalTitleSchema.optional(), why: GoalWhySchema.optional(), targetDay: DaySchema.nullable().optional(), status: z.enum(GOAL_STATUSES).optional() })
   .strict();
+export type CreateGoalBody = z.infer<typeof CreateGoalBodySchema>;
+export type UpdateGoalBody = z.infer<typeof UpdateGoalBodySchema>;
 
 export const LensActionSchema = z.object({
   id: z.uuid(),
@@ -215,6 +220,7 @@ export const GoalSchema = z.object({
 });
 export type Goal = z.infer<typeof GoalSchema>;
 export const GoalPageSchema = z.object({ items: z.array(GoalSchema), nextCursor: z.string().nullable() });
+export type GoalPage = z.infer<typeof GoalPageSchema>;
 /** `GET /v1/coach/goals/:id`: the goal and its actions, newest day first. */
 export const GoalDetailSchema = GoalSchema.extend({ actions: z.array(LensActionSchema) });
 export type GoalDetail = z.infer<typeof GoalDetailSchema>;
@@ -226,6 +232,8 @@ export type GoalWithSafety = z.infer<typeof GoalWithSafetySchema>;
 export const MAX_ACTIONS_PER_GOAL = 500;
 export const CreateActionBodySchema = z.object({ title: ActionTitleSchema, day: DaySchema.optional() }).strict();
 export const UpdateActionBodySchema = z.object({ title: ActionTitleSchema.optional(), day: DaySchema.optional(), done: z.boolean().optional() }).strict();
+export type CreateActionBody = z.infer<typeof CreateActionBodySchema>;
+export type UpdateActionBody = z.infer<typeof UpdateActionBodySchema>;
 
 /** `GET /v1/coach/actions?day=`: the actions planned for a day (default: today by `now`), across active goals. */
 export const DayActionsSchema = z.object({
@@ -242,3 +250,21 @@ export const AiBudgetProblemFields = {
   budget: z.object({ feature: z.enum(AI_FEATURES), scope: z.enum(['global', 'user']) }),
   retryAfterSeconds: z.number().int().min(1),
 };
+export const AiBudgetProblemSchema = z.object(AiBudgetProblemFields);
+export type AiBudgetProblem = z.infer<typeof AiBudgetProblemSchema>;
+
+/**
+ * The coach's error codes on the wire (the `code` of a problem), for clients to switch on. The server's
+ * errors (features/ai, features/coach, features/lens) throw these same strings.
+ */
+export const COACH_ERROR_CODES = {
+  AI_BUDGET_EXHAUSTED: 'ai_budget_exhausted',
+  COACH_UNAVAILABLE: 'coach_unavailable',
+  MIRROR_SESSION_FULL: 'mirror_session_full',
+  MIRROR_SESSION_NOT_FOUND: 'mirror_session_not_found',
+  TURN_NOT_FOUND: 'turn_not_found',
+  GOAL_NOT_FOUND: 'goal_not_found',
+  ACTION_NOT_FOUND: 'action_not_found',
+  GOAL_ACTIONS_FULL: 'goal_actions_full',
+} as const;
+export type CoachErrorCode = (typeof COACH_ERROR_CODES)[keyof typeof COACH_ERROR_CODES];

@@ -82,7 +82,7 @@ export class ApiClient {
     this.listener(auth);
   }
 
-  private async send(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<Response> {
+  private async send(method: string, path: string, body?: unknown, extra: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
     const headers: Record<string, string> = { ...extra };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.accessToken) headers.authorization = `Bearer ${this.accessToken}`;
@@ -91,6 +91,7 @@ export class ApiClient {
       headers,
       credentials: 'same-origin',
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(signal ? { signal } : {}),
     });
   }
 
@@ -112,11 +113,14 @@ export class ApiClient {
     return data as T;
   }
 
-  /** Sends a request; on an expired or missing access token it refreshes once and sends it again. */
-  async sendAuthorized(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response> {
-    const res = await this.send(method, path, body, headers);
+  /**
+   * Sends a request; on an expired or missing access token it refreshes once and sends it again. `signal`
+   * aborts it, the reading of its body included.
+   */
+  async sendAuthorized(method: string, path: string, body?: unknown, headers?: Record<string, string>, signal?: AbortSignal): Promise<Response> {
+    const res = await this.send(method, path, body, headers, signal);
     if (res.status !== 401 || path.startsWith('/v1/auth/')) return res;
-    return (await this.refresh()) ? this.send(method, path, body, headers) : res;
+    return (await this.refresh()) ? this.send(method, path, body, headers, signal) : res;
   }
 
   /** Calls the API and answers its JSON body; a problem answer is thrown as an ApiError. */

@@ -44,6 +44,17 @@ const ANSWERS: Record<string, (res: ServerResponse) => void> = {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.end(event('message', message('user', 'Hi')) + event('delta', { text: 'Hel' }));
   },
+  // The network goes mid-stream: the body's read fails (fetch's TypeError) instead of ending.
+  broken(res) {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(event('message', message('user', 'Hi')) + event('delta', { text: 'Hel' }), () => setTimeout(() => res.socket?.destroy(), 50));
+  },
+  // The reply is still coming when the page goes: the connection stays open until the client closes it.
+  held(res) {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(event('message', message('user', 'Hi')));
+    res.on('close', () => closed.push('held'));
+  },
   refused(res) {
     res.writeHead(429, { 'content-type': 'application/problem+json' });
     res.end(JSON.stringify(problem(429, 'ai_budget_exhausted', { budget: { feature: 'mirror', scope: 'user' }, retryAfterSeconds: 3600 })));
@@ -53,6 +64,7 @@ const ANSWERS: Record<string, (res: ServerResponse) => void> = {
 let server: Server;
 let coach: CoachApi;
 const seen: { accept?: string; body?: string }[] = [];
+const closed: string[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -104,11 +116,25 @@ describe('CoachApi.sendMessage', () => {
     expect(log).toEqual([]);
   });
 
-  it('stops reading, and answers nothing, once the page is gone', async () => {
+  it('throws a StreamCutError when the connection breaks while the stream is read', async () => {
     const { log, handlers } = recorder();
-    let gone = false;
-    const reply = await coach.sendMessage('streamed', 'Hi', { ...handlers, onMessage: (m) => ((gone = true), handlers.onMessage(m)) }, () => gone);
+    await expect(coach.sendMessage('broken', 'Hi', handlers)).rejects.toBeInstanceOf(StreamCutError);
+    expect(log).toEqual(['message:Hi', 'delta:Hel']);
+  });
+
+  it('stops reading, closes the connection and answers nothing once the page is gone', async () => {
+    const { log, handlers } = recorder();
+    const leaving = new AbortController();
+    const reply = await coach.sendMessage('held', 'Hi', { ...handlers, onMessage: (m) => (handlers.onMessage(m), leaving.abort()) }, leaving.signal);
     expect(reply).toBeNull();
     expect(log).toEqual(['message:Hi']);
+    await expect.poll(() => closed).toContain('held');
+  });
+
+  it('answers nothing when the page was gone before the answer came', async () => {
+    const { log, handlers } = recorder();
+    const reply = await coach.sendMessage('streamed', 'Hi', handlers, AbortSignal.abort());
+    expect(reply).toBeNull();
+    expect(log).toEqual([]);
   });
 });

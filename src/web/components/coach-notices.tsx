@@ -1,4 +1,4 @@
-import type { AiProvider, SafetyNotice } from '../../contract/coach.js';
+import { COACH_ERROR_CODES, type AiBudgetProblem, type AiProvider, type SafetyNotice } from '../../contract/coach.js';
 import { ApiError } from '../api/client.js';
 import { renewsIn } from './coach-words.js';
 import { FormError } from './form.js';
@@ -38,24 +38,23 @@ export function AnsweredByNote({ provider, fallback }: { provider: AiProvider | 
   if (provider === null || (provider !== 'local' && !fallback)) return null;
   return (
     <p className="coach-note" data-testid="offline-coach">
+      <strong>Offline coach.</strong>{' '}
       {fallback
-        ? 'Written by the offline coach: the AI service did not answer just now, so a simpler helper on our side stepped in.'
-        : 'Written by the offline coach: a simpler helper that works without an AI service.'}
+        ? 'The AI service did not answer just now, so a simple built-in helper wrote this instead. It follows set patterns rather than reading your words as an AI would: take what helps.'
+        : 'No AI service is connected here, so a simple built-in helper wrote this. It follows set patterns rather than reading your words as an AI would: take what helps.'}
     </p>
   );
 }
 
 const clock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 
-type BudgetProblem = { budget?: { scope?: 'global' | 'user' }; retryAfterSeconds?: number };
-
 /**
  * The coach's errors: a plan's limit (`403 quota_exceeded`) is the QuotaNotice, the day's AI budget
  * (`429 ai_budget_exhausted`) a kind word on when it renews, anything else the form's message.
  */
 export function CoachError({ error }: { error: unknown }) {
-  if (error instanceof ApiError && error.problem.status === 429 && error.code === 'ai_budget_exhausted') {
-    const { budget, retryAfterSeconds = 3600 } = error.problem as BudgetProblem;
+  if (error instanceof ApiError && error.problem.status === 429 && error.code === COACH_ERROR_CODES.AI_BUDGET_EXHAUSTED) {
+    const { budget, retryAfterSeconds = 3600 } = error.problem as Partial<AiBudgetProblem>;
     const at = clock.format(new Date(new Date().getTime() + retryAfterSeconds * 1000));
     return (
       <div className="coach-note" role="alert" data-testid="ai-budget">

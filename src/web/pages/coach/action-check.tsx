@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import type { LensAction } from '../../../contract/coach.js';
-import { coachApi, coachKeys } from '../../api/coach.js';
+import { coachApi, coachRefresh } from '../../api/coach.js';
 import { FormError } from '../../components/form.js';
 
 /**
@@ -15,7 +15,7 @@ export function ActionCheck({ action, detail }: { action: LensAction; detail?: s
   const [ticked, setTicked] = useState<boolean | null>(null);
   const toggle = useMutation({
     mutationFn: (done: boolean) => coachApi.updateAction(action.goalId, action.id, { done }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: coachKeys.all }),
+    onSuccess: () => coachRefresh.action(queryClient, action.goalId),
     onSettled: () => setTicked(null),
   });
   const done = ticked ?? action.doneAt !== null;
@@ -26,8 +26,10 @@ export function ActionCheck({ action, detail }: { action: LensAction; detail?: s
           id={id}
           type="checkbox"
           checked={done}
-          disabled={toggle.isPending}
+          // Not `disabled` while saving: that would drop the focus of whoever just ticked it.
+          aria-disabled={toggle.isPending || undefined}
           onChange={(e) => {
+            if (toggle.isPending) return;
             setTicked(e.target.checked);
             toggle.mutate(e.target.checked);
           }}

@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import type { Goal, GoalStatus, LensAction } from '../../../contract/coach.js';
-import { coachApi, coachKeys } from '../../api/coach.js';
+import { coachApi, coachKeys, coachRefresh } from '../../api/coach.js';
+import { BusyButton } from '../../components/busy-button.js';
 import { useConfirm } from '../../components/confirm-dialog.js';
 import { FormError, fieldError } from '../../components/form.js';
 import { ActionCheck } from './action-check.js';
@@ -18,7 +19,7 @@ function AddAction({ goal }: { goal: Goal }) {
     onSuccess: () => {
       setTitle('');
       setDay('');
-      return queryClient.invalidateQueries({ queryKey: coachKeys.all });
+      return coachRefresh.action(queryClient, goal.id);
     },
   });
   function submit(event: FormEvent) {
@@ -34,12 +35,12 @@ function AddAction({ goal }: { goal: Goal }) {
         <input id={`${id}-title`} value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} aria-invalid={titleError ? true : undefined} />
       </div>
       <div className="field day">
-        <label htmlFor={`${id}-day`}>Day (empty: today)</label>
+        <label htmlFor={`${id}-day`}>Day (today if left empty)</label>
         <input id={`${id}-day`} type="date" value={day} onChange={(e) => setDay(e.target.value)} aria-invalid={dayError ? true : undefined} />
       </div>
-      <button type="submit" className="secondary" disabled={add.isPending || title.trim() === ''}>
+      <BusyButton type="submit" className="secondary" busy={add.isPending || title.trim() === ''}>
         Add
-      </button>
+      </BusyButton>
       {(titleError ?? dayError) && (
         <p className="field-error" role="alert">
           {titleError ?? dayError}
@@ -55,7 +56,7 @@ function ActionItem({ action, editable }: { action: LensAction; editable: boolea
   const queryClient = useQueryClient();
   const remove = useMutation({
     mutationFn: () => coachApi.deleteAction(action.goalId, action.id),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: coachKeys.all }),
+    onSuccess: () => coachRefresh.action(queryClient, action.goalId),
   });
   async function askDelete() {
     if (await confirm({ title: `Remove “${action.title}”?`, confirmLabel: 'Remove action', danger: true })) remove.mutate();
@@ -70,14 +71,16 @@ function ActionItem({ action, editable }: { action: LensAction; editable: boolea
           {action.title}
         </span>
       )}
-      <span className="action-day">
-        <DayText day={action.day} />
+      <span className="action-meta">
+        <span className="action-day">
+          <DayText day={action.day} />
+        </span>
+        {editable && (
+          <BusyButton type="button" className="small link-button" onClick={askDelete} busy={remove.isPending} aria-label={`Remove ${action.title}`}>
+            Remove
+          </BusyButton>
+        )}
       </span>
-      {editable && (
-        <button type="button" className="small link-button" onClick={askDelete} disabled={remove.isPending} aria-label={`Remove ${action.title}`}>
-          Remove
-        </button>
-      )}
       <FormError error={remove.error} />
     </li>
   );
@@ -119,9 +122,8 @@ export function GoalCard({ goal }: { goal: Goal }) {
   const id = useId();
   const confirm = useConfirm();
   const queryClient = useQueryClient();
-  const refresh = () => queryClient.invalidateQueries({ queryKey: coachKeys.all });
-  const move = useMutation({ mutationFn: (status: GoalStatus) => coachApi.updateGoal(goal.id, { status }), onSuccess: refresh });
-  const remove = useMutation({ mutationFn: () => coachApi.deleteGoal(goal.id), onSuccess: refresh });
+  const move = useMutation({ mutationFn: (status: GoalStatus) => coachApi.updateGoal(goal.id, { status }), onSuccess: () => coachRefresh.goal(queryClient, goal.id) });
+  const remove = useMutation({ mutationFn: () => coachApi.deleteGoal(goal.id), onSuccess: () => coachRefresh.goalDeleted(queryClient, goal.id) });
   async function askDelete() {
     const ok = await confirm({ title: `Delete “${goal.title}”?`, body: 'The goal and its actions are deleted for good.', confirmLabel: 'Delete goal', danger: true });
     if (ok) remove.mutate();
@@ -133,15 +135,18 @@ export function GoalCard({ goal }: { goal: Goal }) {
     <li className="card goal-card" aria-labelledby={`${id}-title`} data-testid="goal" data-status={goal.status}>
       <div>
         <h3 id={`${id}-title`}>{goal.title}</h3>
-        <p className="goal-meta">
-          {goal.actionsDone} of {goal.actionsPlanned} {goal.actionsPlanned === 1 ? 'action' : 'actions'} done
-          {goal.targetDay && (
-            <>
-              {' '}
-              · aiming for <DayText day={goal.targetDay} />
-            </>
-          )}
-        </p>
+        {/* Without actions the list below says so; the count would only repeat it. */}
+        {(goal.actionsPlanned > 0 || goal.targetDay) && (
+          <p className="goal-meta">
+            {goal.actionsPlanned > 0 && `${goal.actionsDone} of ${goal.actionsPlanned} ${goal.actionsPlanned === 1 ? 'action' : 'actions'} done`}
+            {goal.actionsPlanned > 0 && goal.targetDay && ' · '}
+            {goal.targetDay && (
+              <>
+                {goal.actionsPlanned > 0 ? 'aiming for' : 'Aiming for'} <DayText day={goal.targetDay} />
+              </>
+            )}
+          </p>
+        )}
       </div>
       {goal.why && <p className="goal-why">{goal.why}</p>}
       {goal.status === 'active' ? (
@@ -154,13 +159,13 @@ export function GoalCard({ goal }: { goal: Goal }) {
       )}
       <div className="row tight">
         {STATUS_MOVES[goal.status].map((m) => (
-          <button key={m.status} type="button" className="small secondary" disabled={move.isPending} onClick={() => move.mutate(m.status)}>
+          <BusyButton key={m.status} type="button" className="small secondary" busy={move.isPending} onClick={() => move.mutate(m.status)}>
             {m.label}
-          </button>
+          </BusyButton>
         ))}
-        <button type="button" className="small link-button" onClick={askDelete} disabled={remove.isPending}>
+        <BusyButton type="button" className="small link-button" onClick={askDelete} busy={remove.isPending}>
           Delete goal
-        </button>
+        </BusyButton>
       </div>
       <FormError error={move.error ?? remove.error} />
     </li>

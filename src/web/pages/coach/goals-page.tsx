@@ -1,32 +1,39 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
-import type { Goal, GoalStatus, SafetyNotice } from '../../../contract/coach.js';
-import { coachApi, coachKeys } from '../../api/coach.js';
+import type { GoalStatus, SafetyNotice } from '../../../contract/coach.js';
+import { coachApi, coachKeys, coachRefresh } from '../../api/coach.js';
+import { BusyButton } from '../../components/busy-button.js';
 import { CoachError, SafetyNoticeView } from '../../components/coach-notices.js';
 import { Field, FormError, fieldError } from '../../components/form.js';
 import { CoachHeader } from './coach-header.js';
 import { GoalCard } from './goal-card.js';
 
-/** A new goal: what, why it matters, and (if the user likes) the day they aim for. */
-function CreateGoal({ onSafety }: { onSafety(notice: SafetyNotice | null): void }) {
+/**
+ * A new goal: what, why it matters, and (if the user likes) the day they aim for. When its words met the
+ * safety precheck, the supportive notice comes right under the button: announced there (a status region
+ * mounted empty) while the focus stays on the button, with its resources the next stops in the tab order.
+ */
+function CreateGoal() {
   const id = useId();
   const queryClient = useQueryClient();
   const [title, setTitle] = useState('');
   const [why, setWhy] = useState('');
   const [targetDay, setTargetDay] = useState('');
+  const [safety, setSafety] = useState<SafetyNotice | null>(null);
   const create = useMutation({
     mutationFn: () => coachApi.createGoal({ title: title.trim(), ...(why.trim() ? { why: why.trim() } : {}), ...(targetDay ? { targetDay } : {}) }),
+    onMutate: () => setSafety(null),
     onSuccess: (goal) => {
-      onSafety(goal.safety);
+      setSafety(goal.safety);
       setTitle('');
       setWhy('');
       setTargetDay('');
-      return queryClient.invalidateQueries({ queryKey: coachKeys.all });
+      return coachRefresh.goal(queryClient);
     },
   });
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (!create.isPending) create.mutate();
+    if (!create.isPending && title.trim() !== '') create.mutate();
   }
   const whyError = fieldError(create.error, 'why');
   return (
@@ -45,10 +52,18 @@ function CreateGoal({ onSafety }: { onSafety(notice: SafetyNotice | null): void 
         </div>
         <Field label="Aiming for (optional)" type="date" value={targetDay} onChange={(e) => setTargetDay(e.target.value)} error={fieldError(create.error, 'targetDay')} />
         {create.error && !['title', 'why', 'targetDay'].some((f) => fieldError(create.error, f)) && <CoachError error={create.error} />}
-        <button type="submit" disabled={create.isPending || title.trim() === ''}>
+        <BusyButton type="submit" busy={create.isPending || title.trim() === ''}>
           Add the goal
-        </button>
+        </BusyButton>
       </form>
+      <div role="status" className="goal-safety">
+        {safety && (
+          <>
+            <p className="notice">Your goal is saved below.</p>
+            <SafetyNoticeView notice={safety} />
+          </>
+        )}
+      </div>
     </section>
   );
 }
@@ -59,22 +74,37 @@ const GROUPS: { status: GoalStatus; title: string; empty: string }[] = [
   { status: 'archived', title: 'Archived', empty: '' },
 ];
 
-function GoalGroup({ title, empty, goals }: { title: string; empty: string; goals: Goal[] }) {
+/** One status's goals, a page at a time (newest first), with "Load more" while there are more. */
+function GoalGroup({ status, title, empty }: { status: GoalStatus; title: string; empty: string }) {
   const id = useId();
-  if (goals.length === 0 && !empty) return null;
+  const goals = useInfiniteQuery({
+    queryKey: coachKeys.goalList(status),
+    queryFn: ({ pageParam }) => coachApi.goals(status, pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const items = goals.data?.pages.flatMap((p) => p.items) ?? [];
+  if (goals.isPending) return status === 'active' ? <p role="status">Loading…</p> : null;
+  if (!goals.data) return <FormError error={goals.error} />;
+  if (items.length === 0 && !empty) return null;
   return (
-    <section className="stack tight goal-status-group" aria-labelledby={id}>
+    <section className="stack tight goal-status-group" aria-labelledby={id} data-testid={`goals-${status}`}>
       <h2 id={id}>
-        {title} <span className="muted">({goals.length})</span>
+        {title} <span className="muted">({items.length}{goals.hasNextPage ? '+' : ''})</span>
       </h2>
-      {goals.length === 0 ? (
+      {items.length === 0 ? (
         <p className="muted">{empty}</p>
       ) : (
         <ul className="plain-list">
-          {goals.map((g) => (
+          {items.map((g) => (
             <GoalCard key={g.id} goal={g} />
           ))}
         </ul>
+      )}
+      {goals.hasNextPage && (
+        <BusyButton type="button" className="secondary load-more" busy={goals.isFetchingNextPage} onClick={() => void goals.fetchNextPage()}>
+          Load more {title.toLowerCase()} goals
+        </BusyButton>
       )}
     </section>
   );
@@ -82,20 +112,13 @@ function GoalGroup({ title, empty, goals }: { title: string; empty: string; goal
 
 /** `/coach/goals` (Lens): the user's goals by status, a new goal, and the small daily actions toward each. */
 export function GoalsPage() {
-  const goals = useQuery({ queryKey: coachKeys.goals(), queryFn: coachApi.goals });
-  const [safety, setSafety] = useState<SafetyNotice | null>(null);
   return (
     <div className="coach-page stack">
       <CoachHeader title="Goals">What you are working toward, and one small step a day. Today’s steps show on your Today page.</CoachHeader>
-      {safety && <SafetyNoticeView notice={safety} />}
-      <CreateGoal onSafety={setSafety} />
-      {goals.isPending ? (
-        <p role="status">Loading…</p>
-      ) : !goals.data ? (
-        <FormError error={goals.error} />
-      ) : (
-        GROUPS.map((g) => <GoalGroup key={g.status} title={g.title} empty={g.empty} goals={goals.data.filter((goal) => goal.status === g.status)} />)
-      )}
+      <CreateGoal />
+      {GROUPS.map((g) => (
+        <GoalGroup key={g.status} status={g.status} title={g.title} empty={g.empty} />
+      ))}
     </div>
   );
 }

@@ -1,9 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { MIRROR_MAX_MESSAGES, type MirrorMessage } from '../../../contract/coach.js';
+import { COACH_ERROR_CODES, MIRROR_MAX_MESSAGES, type MirrorMessage } from '../../../contract/coach.js';
 import { ApiError } from '../../api/client.js';
-import { coachApi, coachKeys, StreamCutError } from '../../api/coach.js';
+import { coachApi, coachKeys, coachRefresh, StreamCutError } from '../../api/coach.js';
+import { BusyButton } from '../../components/busy-button.js';
 import { AnsweredByNote, CoachError, SafetyNoticeView } from '../../components/coach-notices.js';
 import { useConfirm } from '../../components/confirm-dialog.js';
 import { FormError } from '../../components/form.js';
@@ -26,21 +27,27 @@ function Message({ message }: { message: MirrorMessage }) {
   );
 }
 
-/** The reply as it streams in, inside the chat's polite live region, so it is read out as it arrives. */
+/** The reply as it streams in: busy until it is done, so a screen reader does not read out every piece. */
 function StreamingReply({ text }: { text: string }) {
   return (
-    <li className="chat-message coach" data-testid="mirror-streaming">
+    <li className="chat-message coach" data-testid="mirror-streaming" aria-busy="true">
       <span className="who">Coach</span>
       <p className="chat-text">{text === '' ? 'Thinking…' : text}</p>
     </li>
   );
 }
 
-type Sending = { content: string; stored: boolean; reply: string };
+/** A message on its way: its text, and whether the server has stored it yet (its `message` event came). */
+type Sending = { content: string; stored: MirrorMessage | null; reply: string };
 
-/** `/coach/mirror/:id`: one session's conversation, a composer, and the coach's reply streaming in. */
+/** `/coach/mirror/:id`: one session, keyed by its id, so moving to another session starts afresh. */
 export function MirrorSessionPage() {
   const { id = '' } = useParams();
+  return <MirrorSession key={id} id={id} />;
+}
+
+/** One session's conversation, a composer, and the coach's reply streaming in. */
+function MirrorSession({ id }: { id: string }) {
   const navigate = useNavigate();
   const confirm = useConfirm();
   const queryClient = useQueryClient();
@@ -49,53 +56,63 @@ export function MirrorSessionPage() {
   const [draft, setDraft] = useState('');
   const [sending, setSending] = useState<Sending | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const gone = useRef(false);
-  useEffect(() => {
-    gone.current = false;
-    return () => {
-      // Leaving the page stops reading the stream, which closes it: the server keeps what came so far.
-      gone.current = true;
-    };
-  }, []);
+  // What the live region says: the finished reply, once (the streaming text is busy, not read piece by piece).
+  const [announced, setAnnounced] = useState('');
+  const leaving = useRef<AbortController | null>(null);
+  // Leaving the page aborts the stream's request, which closes it: the server keeps what came so far.
+  useEffect(() => () => leaving.current?.abort(), []);
 
   const add = (message: MirrorMessage) =>
     queryClient.setQueryData<MirrorMessage[]>(coachKeys.messages(id), (list) => (list && !list.some((m) => m.id === message.id) ? [...list, message] : list));
+  const drop = (message: MirrorMessage) => queryClient.setQueryData<MirrorMessage[]>(coachKeys.messages(id), (list) => list?.filter((m) => m.id !== message.id));
 
   async function send(event: FormEvent) {
     event.preventDefault();
     const content = draft.trim();
     if (!content || sending) return;
+    const controller = new AbortController();
+    leaving.current = controller;
     setError(null);
-    setSending({ content, stored: false, reply: '' });
+    setAnnounced('');
+    setSending({ content, stored: null, reply: '' });
     setDraft('');
-    let stored = false;
+    let stored: MirrorMessage | null = null;
+    let cut = false;
     try {
       const reply = await coachApi.sendMessage(
         id,
         content,
         {
           onMessage: (message) => {
-            stored = true;
+            stored = message;
             add(message);
-            setSending((s) => s && { ...s, stored: true });
+            setSending((s) => s && { ...s, stored: message });
           },
           onDelta: (text) => setSending((s) => s && { ...s, reply: s.reply + text }),
         },
-        () => gone.current,
+        controller.signal,
       );
-      if (reply) add(reply);
+      if (reply) {
+        add(reply);
+        setAnnounced(reply.safety ? 'The coach answered with a note of support.' : `The coach replied: ${reply.content}`);
+      }
     } catch (problem) {
-      if (gone.current) return;
+      if (controller.signal.aborted) return;
       setError(problem);
-      // Refused before the message was kept: it goes back into the composer, nothing lost.
-      if (!stored) setDraft((now) => (now === '' ? content : now));
+      cut = problem instanceof StreamCutError;
+      // A cut reply is kept by the server as it was. Any other failure takes my message back (the server
+      // withdrew it, or never kept it): it leaves the conversation and goes back into the composer.
+      if (!cut) {
+        if (stored) drop(stored);
+        setDraft((now) => (now === '' ? content : `${content}\n${now}`));
+      }
     } finally {
-      if (!gone.current) {
+      if (!controller.signal.aborted) {
         setSending(null);
-        void queryClient.invalidateQueries({ queryKey: coachKeys.session(id) });
-        void queryClient.invalidateQueries({ queryKey: coachKeys.sessions(), exact: true });
-        // A cut reply is kept by the server as it was: read it back, marked unfinished.
-        if (stored) void queryClient.invalidateQueries({ queryKey: coachKeys.messages(id) });
+        void queryClient.invalidateQueries({ queryKey: coachKeys.session(id), exact: true });
+        void coachRefresh.sessions(queryClient);
+        // A cut reply was kept as it was: read it back, marked unfinished.
+        if (cut) void queryClient.invalidateQueries({ queryKey: coachKeys.messages(id) });
       }
     }
   }
@@ -104,7 +121,7 @@ export function MirrorSessionPage() {
     mutationFn: () => coachApi.deleteSession(id),
     onSuccess: () => {
       queryClient.removeQueries({ queryKey: coachKeys.session(id) });
-      void queryClient.invalidateQueries({ queryKey: coachKeys.sessions() });
+      void coachRefresh.sessions(queryClient);
       navigate('/coach/mirror');
     },
   });
@@ -119,7 +136,7 @@ export function MirrorSessionPage() {
   }
 
   if (session.isPending) return <p role="status">Loading…</p>;
-  if (session.error instanceof ApiError && session.error.problem.status === 404) {
+  if (session.error instanceof ApiError && session.error.code === COACH_ERROR_CODES.MIRROR_SESSION_NOT_FOUND) {
     return (
       <section className="card narrow" aria-labelledby="gone-title">
         <h1 id="gone-title">This session is not here</h1>
@@ -142,11 +159,11 @@ export function MirrorSessionPage() {
         {messages.isPending && <p role="status">Loading…</p>}
         {!messages.data && <FormError error={messages.error} />}
         {messages.isSuccess && list.length === 0 && !sending && <p className="muted">Say whatever is on your mind about your writing. The coach answers here.</p>}
-        <ol className="chat" aria-live="polite" aria-relevant="additions text" data-testid="mirror-chat">
+        <ol className="chat" data-testid="mirror-chat">
           {list.map((m) => (
             <Message key={m.id} message={m} />
           ))}
-          {sending && !sending.stored && (
+          {sending && sending.stored === null && (
             <li className="chat-message user" data-role="user">
               <span className="who">You</span>
               <p className="chat-text">{sending.content}</p>
@@ -154,13 +171,21 @@ export function MirrorSessionPage() {
           )}
           {sending && <StreamingReply text={sending.reply} />}
         </ol>
+        <p className="visually-hidden" aria-live="polite" data-testid="mirror-announcer">
+          {announced}
+        </p>
         {offline && <AnsweredByNote provider={offline.provider} fallback={offline.fallback} />}
         {error instanceof StreamCutError ? (
           <p className="form-error" role="alert">
             The connection broke before the reply was finished. What arrived is kept and marked; you can send your next message when you are ready.
           </p>
         ) : (
-          <CoachError error={error} />
+          error !== null && (
+            <div className="stack tight" data-testid="mirror-failed">
+              <CoachError error={error} />
+              <p className="hint">Your message is back in the box below.</p>
+            </div>
+          )
         )}
         {full ? (
           <p className="notice" role="status">
@@ -171,17 +196,17 @@ export function MirrorSessionPage() {
             <label htmlFor="mirror-composer">Your message</label>
             <textarea id="mirror-composer" rows={3} maxLength={5000} value={draft} onChange={(e) => setDraft(e.target.value)} />
             <div className="row">
-              <button type="submit" disabled={sending !== null || draft.trim() === ''}>
+              <BusyButton type="submit" busy={sending !== null || draft.trim() === ''}>
                 {sending ? 'The coach is replying…' : 'Send'}
-              </button>
+              </BusyButton>
             </div>
           </form>
         )}
       </section>
       <div>
-        <button type="button" className="secondary small" onClick={askDelete} disabled={remove.isPending}>
+        <BusyButton type="button" className="secondary small" onClick={askDelete} busy={remove.isPending}>
           Delete this session
-        </button>
+        </BusyButton>
         <FormError error={remove.error} />
       </div>
     </div>

@@ -1,9 +1,10 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { MIRROR_TITLE_MAX, type MirrorSession } from '../../../contract/coach.js';
 import { api } from '../../api/client.js';
-import { coachApi, coachKeys } from '../../api/coach.js';
+import { coachApi, coachKeys, coachRefresh } from '../../api/coach.js';
+import { BusyButton } from '../../components/busy-button.js';
 import { CoachError } from '../../components/coach-notices.js';
 import { useConfirm } from '../../components/confirm-dialog.js';
 import { Field, FormError, fieldError } from '../../components/form.js';
@@ -21,7 +22,7 @@ function StartSession() {
   const start = useMutation({
     mutationFn: () => coachApi.createSession({ ...(title.trim() ? { title: title.trim() } : {}), ...(draftId ? { draftId } : {}) }),
     onSuccess: (session) => {
-      void queryClient.invalidateQueries({ queryKey: coachKeys.sessions() });
+      void coachRefresh.sessions(queryClient);
       navigate(`/coach/mirror/${session.id}`);
     },
   });
@@ -52,9 +53,9 @@ function StartSession() {
           </select>
         </div>
         <CoachError error={start.error && !fieldError(start.error, 'title') ? start.error : null} />
-        <button type="submit" disabled={start.isPending}>
+        <BusyButton type="submit" busy={start.isPending}>
           Start a session
-        </button>
+        </BusyButton>
       </form>
     </section>
   );
@@ -65,7 +66,7 @@ function SessionItem({ session }: { session: MirrorSession }) {
   const queryClient = useQueryClient();
   const remove = useMutation({
     mutationFn: () => coachApi.deleteSession(session.id),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: coachKeys.sessions() }),
+    onSuccess: () => coachRefresh.sessions(queryClient),
   });
   async function askDelete() {
     const ok = await confirm({
@@ -85,16 +86,22 @@ function SessionItem({ session }: { session: MirrorSession }) {
         </p>
         <FormError error={remove.error} />
       </div>
-      <button type="button" className="small secondary" onClick={askDelete} disabled={remove.isPending} aria-label={`Delete ${session.title}`}>
+      <BusyButton type="button" className="small secondary" onClick={askDelete} busy={remove.isPending} aria-label={`Delete ${session.title}`}>
         Delete
-      </button>
+      </BusyButton>
     </li>
   );
 }
 
 /** `/coach/mirror`: the user's Mirror sessions, newest first, and a way to start one. */
 export function MirrorSessionsPage() {
-  const sessions = useQuery({ queryKey: coachKeys.sessions(), queryFn: () => coachApi.sessions() });
+  const sessions = useInfiniteQuery({
+    queryKey: coachKeys.sessions(),
+    queryFn: ({ pageParam }) => coachApi.sessions(pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const items = sessions.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <div className="coach-page stack">
       <CoachHeader title="Mirror">Talk your writing through with the coach. It listens, reflects back and asks questions.</CoachHeader>
@@ -105,14 +112,19 @@ export function MirrorSessionsPage() {
           <p role="status">Loading…</p>
         ) : !sessions.data ? (
           <FormError error={sessions.error} />
-        ) : sessions.data.items.length === 0 ? (
+        ) : items.length === 0 ? (
           <p className="muted">No sessions yet. Start one whenever you like.</p>
         ) : (
           <ul className="plain-list">
-            {sessions.data.items.map((s) => (
+            {items.map((s) => (
               <SessionItem key={s.id} session={s} />
             ))}
           </ul>
+        )}
+        {sessions.hasNextPage && (
+          <BusyButton type="button" className="secondary load-more" busy={sessions.isFetchingNextPage} onClick={() => void sessions.fetchNextPage()}>
+            Load more sessions
+          </BusyButton>
         )}
       </section>
     </div>

@@ -1,18 +1,20 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import type { Turn } from '../../../contract/coach.js';
+import type { TurnSuggestion } from '../../../contract/coach.js';
 import type { Platform } from '../../../contract/constants.js';
 import { PLATFORM_NAMES } from '../../../contract/platform-text.js';
 import { coachApi, coachKeys } from '../../api/coach.js';
-import { AnsweredByNote, CoachError, SafetyNoticeView } from '../../components/coach-notices.js';
+import { BusyButton } from '../../components/busy-button.js';
+import { CoachError } from '../../components/coach-notices.js';
 import { FormError, fieldError } from '../../components/form.js';
 import { PlatformField } from '../../components/platform-field.js';
 import { RelativeTime } from '../../components/relative-time.js';
 import { CoachHeader } from './coach-header.js';
+import { TurnAnswer } from './turn-answer.js';
 
-/** One rewrite, its length against the limit, and a way to copy it. */
-function Suggestion({ text, length, limit, n }: { text: string; length: number; limit: number; n: number }) {
+/** Copies a rewrite, and says whether it worked (a browser may refuse the clipboard). */
+function CopySuggestion({ text, n }: { text: string; n: number }) {
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
   async function copy() {
     try {
@@ -23,51 +25,31 @@ function Suggestion({ text, length, limit, n }: { text: string; length: number; 
     }
   }
   return (
-    <li className="suggestion-card" data-testid="turn-suggestion">
-      <p className="suggestion-text">{text}</p>
-      <div className="row spread">
-        <span className="post-count">
-          {length} / {limit}
-        </span>
-        <span className="row tight">
-          {copied && (
-            <span className="hint" role="status">
-              {copied === 'yes' ? 'Copied.' : 'Select the text to copy it.'}
-            </span>
-          )}
-          <button type="button" className="small secondary" onClick={copy}>
-            Copy suggestion {n}
-          </button>
-        </span>
-      </div>
-    </li>
+    <span className="row tight">
+      <span className="hint" role="status">
+        {copied === 'yes' ? 'Copied.' : copied === 'no' ? 'Select the text to copy it.' : ''}
+      </span>
+      <button type="button" className="small secondary" onClick={copy}>
+        Copy suggestion {n}
+      </button>
+    </span>
   );
 }
 
-/** A Turn's answer: the safety notice instead when the precheck matched, else the rewrites. */
-export function TurnAnswer({ turn }: { turn: Turn }) {
-  return (
-    <div className="stack tight" data-testid="turn-answer">
-      {turn.safety ? (
-        <SafetyNoticeView notice={turn.safety} />
-      ) : (
-        <ol className="plain-list" aria-label={`Suggestions for ${PLATFORM_NAMES[turn.platform]}`}>
-          {turn.suggestions.map((s, i) => (
-            <Suggestion key={i} text={s.text} length={s.length} limit={turn.limit} n={i + 1} />
-          ))}
-        </ol>
-      )}
-      <AnsweredByNote provider={turn.provider} fallback={turn.fallback} />
-    </div>
-  );
-}
+const copyAction = (s: TurnSuggestion, index: number) => <CopySuggestion text={s.text} n={index + 1} />;
 
 /** `/coach/turn`: a thought turned into posts for a platform, and the turns asked before. */
 export function TurnPage() {
   const queryClient = useQueryClient();
   const [text, setText] = useState('');
   const [platform, setPlatform] = useState<Platform>('x');
-  const turns = useQuery({ queryKey: coachKeys.turns(), queryFn: () => coachApi.turns() });
+  const turns = useInfiniteQuery({
+    queryKey: coachKeys.turns(),
+    queryFn: ({ pageParam }) => coachApi.turns(pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const past = turns.data?.pages.flatMap((p) => p.items) ?? [];
   const ask = useMutation({
     mutationFn: () => coachApi.createTurn({ text, platform }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: coachKeys.turns() }),
@@ -96,15 +78,14 @@ export function TurnPage() {
           </div>
           <PlatformField id="turn-platform" value={platform} onChange={setPlatform} />
           {ask.error && !textError && <CoachError error={ask.error} />}
-          <button type="submit" disabled={ask.isPending || text.trim() === ''}>
+          <BusyButton type="submit" busy={ask.isPending || text.trim() === ''}>
             {ask.isPending ? 'The coach is thinking…' : 'Ask for a Turn'}
-          </button>
+          </BusyButton>
         </form>
-        {ask.data && (
-          <div className="turn-result" aria-live="polite">
-            <TurnAnswer turn={ask.data} />
-          </div>
-        )}
+        {/* Mounted empty, so the answer put in it is announced. */}
+        <div className="turn-result" aria-live="polite" aria-busy={ask.isPending || undefined}>
+          {ask.data && <TurnAnswer turn={ask.data} action={copyAction} />}
+        </div>
       </section>
       <section className="card" aria-labelledby="turns-title">
         <h2 id="turns-title">Your recent turns</h2>
@@ -112,11 +93,11 @@ export function TurnPage() {
           <p role="status">Loading…</p>
         ) : !turns.data ? (
           <FormError error={turns.error} />
-        ) : turns.data.items.length === 0 ? (
+        ) : past.length === 0 ? (
           <p className="muted">None yet. The turns you ask for, here or in a draft, are kept here.</p>
         ) : (
           <ul className="plain-list">
-            {turns.data.items.map((t) => (
+            {past.map((t) => (
               <li key={t.id} data-testid="past-turn">
                 <details>
                   <summary>
@@ -131,11 +112,16 @@ export function TurnPage() {
                       </>
                     )}
                   </p>
-                  <TurnAnswer turn={t} />
+                  <TurnAnswer turn={t} action={copyAction} />
                 </details>
               </li>
             ))}
           </ul>
+        )}
+        {turns.hasNextPage && (
+          <BusyButton type="button" className="secondary load-more" busy={turns.isFetchingNextPage} onClick={() => void turns.fetchNextPage()}>
+            Load more
+          </BusyButton>
         )}
       </section>
     </div>
