@@ -1,4 +1,4 @@
-import type { AiFeature, SafetyNotice } from '../../../contract/coach.js';
+import { COACH_ERROR_CODES, type AiFeature, type SafetyNotice } from '../../../contract/coach.js';
 import { AppError } from '../../platform/errors.js';
 
 /** Which daily budget refused a call: the feature's for everyone, or the user's own share of it. */
@@ -16,7 +16,7 @@ export class AiBudgetExhaustedError extends AppError {
   ) {
     const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
     const whose = scope === 'user' ? "today's coaching budget for you" : "today's coaching budget for everyone";
-    super(429, 'ai_budget_exhausted', `The coach has used ${whose}. It opens again at midnight UTC.`, {
+    super(429, COACH_ERROR_CODES.AI_BUDGET_EXHAUSTED, `The coach has used ${whose}. It opens again at midnight UTC.`, {
       headers: { 'retry-after': String(seconds) },
       fields: { budget: { feature, scope }, retryAfterSeconds: seconds },
     });
