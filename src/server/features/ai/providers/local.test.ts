@@ -53,6 +53,22 @@ describe('the offline provider', () => {
     expect(answer).toMatchObject({ text: `A${'a'.repeat(39)}`, finishReason: 'length' });
   });
 
+  it('answers only whole rewrites when they do not all fit, and keeps a line of dashes inside one', async () => {
+    const provider = createLocalProvider();
+    const post = `${'Shipping daily adds up over a year. '.repeat(20)}Small steps count.`;
+    const ask = (content: string, maxTokens: number) =>
+      provider.complete({ feature: 'turn', model: 'onering-local', temperature: 0, maxTokens, messages: [{ role: 'user', content }] }, new AbortController().signal);
+    const all = parseTurnAnswer(turnAnswer(post));
+    const some = await ask(post, 250);
+    expect(some.finishReason).toBe('length');
+    const kept = parseTurnAnswer(some.text);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept).toEqual(all.slice(0, kept.length));
+    const dashed = parseTurnAnswer((await ask('First part\n---\nsecond part', 700)).text);
+    expect(dashed.length).toBeLessThanOrEqual(3);
+    for (const rewrite of dashed) expect(rewrite).toMatch(/First part\n—\nsecond part|first part\n—\nsecond part/);
+  });
+
   it('answers Mirror with an observation and one question, chosen by the words', () => {
     const one = mirrorAnswer('I keep rewriting my first line.');
     expect(one).toBe(mirrorAnswer('I keep rewriting my first line.'));

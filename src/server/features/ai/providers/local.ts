@@ -36,8 +36,7 @@ export function localTokens(text: string): number {
 
 function answer(request: ProviderRequest): Completion {
   const said = lastUserText(request.messages);
-  const full = request.feature === 'turn' ? turnAnswer(said) : mirrorAnswer(said);
-  const { text, truncated } = withinTokens(full, request.maxTokens);
+  const { text, truncated } = request.feature === 'turn' ? wholeRewritesWithin(turnRewrites(said), request.maxTokens) : withinTokens(mirrorAnswer(said), request.maxTokens);
   const inputTokens = request.messages.reduce((sum, m) => sum + localTokens(m.content), 0);
   return { text, finishReason: truncated ? 'length' : 'stop', usage: { inputTokens, outputTokens: localTokens(text) } };
 }
@@ -129,12 +128,31 @@ function invitingReply(text: string): string {
   return `${text}${ending} ${pick(INVITATIONS, text, 'invitation')}`;
 }
 
-export function turnAnswer(post: string): string {
-  if (post.length === 0) return '';
+function turnRewrites(said: string): string[] {
+  // A line of dashes in the post would read as the separator between rewrites.
+  const post = said.replace(/^[ \t]*-{3,}[ \t]*$/gm, '—');
+  if (post.length === 0) return [];
   const tight = tighter(post);
   const rewrites = [tight, pointFirst(tight), invitingReply(tight)];
-  const distinct = rewrites.filter((r, i) => r !== post && rewrites.indexOf(r) === i);
-  return formatTurnAnswer(distinct);
+  return rewrites.filter((r, i) => r !== post && rewrites.indexOf(r) === i);
+}
+
+export function turnAnswer(post: string): string {
+  return formatTurnAnswer(turnRewrites(post));
+}
+
+/**
+ * As many whole rewrites as fit in `maxTokens`: one cut short would end mid-thought ("The short version:").
+ * When even the first does not fit, it is cut.
+ */
+function wholeRewritesWithin(rewrites: readonly string[], maxTokens: number): { text: string; truncated: boolean } {
+  const kept: string[] = [];
+  for (const rewrite of rewrites) {
+    if (localTokens(formatTurnAnswer([...kept, rewrite])) > maxTokens) break;
+    kept.push(rewrite);
+  }
+  if (kept.length === 0 && rewrites.length > 0) return withinTokens(rewrites[0]!, maxTokens);
+  return { text: formatTurnAnswer(kept), truncated: kept.length < rewrites.length };
 }
 
 // ---------------------------------------------------------------------------------------------------------
