@@ -4,9 +4,9 @@ import { useBrowserApp, VIEWPORTS } from './browser.js';
 import { call, lookAt, openAs, registerWriter } from './writers.js';
 
 /**
- * The coach on a configured AI provider (a fake OpenAI server) whose answers report a great many tokens:
- * one answer spends a user's daily budget, so the next call meets `429 ai_budget_exhausted` as it would in
- * production, through the real gateway and ledger.
+ * The coach on a configured AI provider (a fake OpenAI server), where the provider's behaviour is what the
+ * page meets: answers reporting a great many tokens, so the next call meets `429 ai_budget_exhausted`
+ * through the real gateway and ledger; a reply held half-way while its session goes.
  */
 const fake = new FakeOpenAi();
 const env: Record<string, string> = { AI_MODEL: 'gpt-4o-mini' };
@@ -54,6 +54,33 @@ describe('The day’s AI budget', () => {
     await page.getByTestId('ai-budget').waitFor();
     expect(await page.getByTestId('ai-budget').innerText()).toContain('Everything you wrote is kept');
     await lookAt(page, 'coach-turn-budget-phone');
+    await context.close();
+  });
+});
+
+describe('A reply that fails after the message was sent', () => {
+  it('ends the reply in progress and says the session is gone when it was deleted meanwhile', async () => {
+    const sam = await registerWriter(t.server.url, 'Samwise');
+    const session = await call<{ id: string }>(t.server.url, 'POST', '/v1/coach/mirror/sessions', sam.accessToken, { title: 'Ropes' });
+    // The reply stops after its first words until the session is deleted (from another tab, say): then the
+    // server cannot store it, and the stream it already answered 200 ends with an error event.
+    let resume!: () => void;
+    fake.then({ text: 'You could end on the rope itself.', holdAfterChunks: 3, resumeWhen: new Promise<void>((resolve) => (resume = resolve)) });
+    const { context, page } = await openAs(() => t.browser.newContext(VIEWPORTS.desktop), t.server.url, sam);
+    await page.goto(`${t.server.url}/coach/mirror/${session.id}`);
+    await page.getByLabel('Your message').fill('What if the ending of my thread is too long?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    // The first words are on the page: the message is stored and the reply's stream has begun.
+    await expect.poll(() => page.getByTestId('mirror-streaming').textContent()).toContain('You could');
+    expect((await fetch(`${t.server.url}/v1/coach/mirror/sessions/${session.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${sam.accessToken}` } })).status).toBe(204);
+    resume();
+
+    // The stream ends with the server's error (the reply had nowhere to go); the page reads the session
+    // again and says it is gone, instead of a reply that was never stored.
+    await page.getByRole('heading', { name: 'This session is not here' }).waitFor();
+    expect(await page.getByTestId('mirror-streaming').count()).toBe(0);
+    expect(await page.getByTestId('mirror-message').count()).toBe(0);
+    await lookAt(page, 'coach-mirror-gone-midway');
     await context.close();
   });
 });

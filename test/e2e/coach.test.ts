@@ -159,8 +159,10 @@ describe('Mirror', () => {
     const sam = await registerWriter(t.server.url, 'Samwise');
     const session = await call<{ id: string }>(t.server.url, 'POST', '/v1/coach/mirror/sessions', sam.accessToken, { title: 'Ropes' });
     const { context, page } = await openAs(desktop, t.server.url, sam);
-    // The offline coach never fails, so the server's answer for a failed reply is played here as it sends
-    // it: the message stored, a first piece of the reply, then an error event (and the message withdrawn).
+    // How the page takes the documented error stream (the message stored, a first piece of the reply, then an
+    // error event, the message withdrawn), whatever failed on the server: the offline coach never fails, so
+    // the stream is played here as the server sends it. The server's side of it is tested in
+    // test/integration/coach-mirror.test.ts; a real failure reaching this page, in coach-budget.test.ts.
     const sse = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
     await page.route(`**/v1/coach/mirror/sessions/${session.id}/messages`, (route) => {
       if (route.request().method() !== 'POST') return route.fallback();

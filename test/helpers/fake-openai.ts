@@ -13,8 +13,10 @@ export type FakeReply = {
   retryAfter?: string;
   hang?: boolean;
   cutAfterChunks?: number;
-  /** Sends that many SSE chunks of a stream, then holds the rest until the client goes away. */
+  /** Sends that many SSE chunks of a stream, then holds the rest until the client goes away (or `resumeWhen`). */
   holdAfterChunks?: number;
+  /** With `holdAfterChunks`: sends the rest of the stream once this settles. */
+  resumeWhen?: Promise<void>;
   usage?: { prompt: number; completion: number };
   finishReason?: 'stop' | 'length' | 'content_filter';
 };
@@ -121,7 +123,10 @@ export class FakeOpenAi {
         res.socket?.destroy();
         return;
       }
-      if (reply.holdAfterChunks !== undefined && i === reply.holdAfterChunks) return; // the client's abort closes the socket
+      if (reply.holdAfterChunks !== undefined && i === reply.holdAfterChunks) {
+        if (!reply.resumeWhen) return; // the client's abort closes the socket
+        await reply.resumeWhen;
+      }
       await new Promise<void>((resolve) => res.write(event, () => resolve()));
     }
     res.end();
