@@ -17,7 +17,7 @@ import { dbUrl, freshDatabase, median } from './lib.mjs';
 
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const COUNT = Number(process.env.BENCH_COUNT ?? 2000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WARMUP = 200;
 const USERS = 100;
 const DB = 'onering_bench_ai_gateway';
