@@ -44,6 +44,17 @@ describe('the precheck normaliser', () => {
     expect(words.starts.has(2)).toBe(false);
   });
 
+  it('marks where a clause ends: at punctuation that closes one, a line break, and the end', () => {
+    // Letters: "gon" (o once), "then", "go", "now".
+    expect(sorted(skeletonOf('go on. then, go\nnow').clauseEnds)).toEqual([3, 7, 9, 12]);
+    expect(sorted(skeletonOf('go on Friday').clauseEnds)).toEqual([9]);
+  });
+
+  it('reads symbols the confusables table maps to letters as boundaries, not letters', () => {
+    expect(skeletonOf('die|').letters).toBe('die');
+    expect(skeletonOf('die€').letters).toBe('die');
+  });
+
   it('reads an empty or letterless text as nothing', () => {
     expect(skeletonOf('').letters).toBe('');
     expect(skeletonOf(' ... !!! ').letters).toBe('');

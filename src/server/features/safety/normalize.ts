@@ -24,6 +24,8 @@ export interface Skeleton {
   readonly starts: ReadonlySet<number>;
   /** Where a word may end: the index just past its last letter. */
   readonly ends: ReadonlySet<number>;
+  /** Where a clause ends: a word end followed by . , ; : ! ? … or a line break, and the end of the text. */
+  readonly clauseEnds: ReadonlySet<number>;
 }
 
 /** Leetspeak ("2" as in "want 2 die"), and `l` read as `i` (see above). */
@@ -45,7 +47,9 @@ const BLANK_LETTERS = new Set(['\u115f', '\u1160', '\u3164', '\uffa0', '\u2800']
 const LONGEST_WORD = 8;
 
 const COMBINING_MARK = /\p{M}/u;
+const LETTER = /\p{L}/u;
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const CLAUSE_END = new Set(['.', ',', ';', ':', '!', '?', '…', '\n', '\r']);
 
 /** The letters `c` (lowercase) reads as in a skeleton, '' when ignored, or ' ' for a word boundary. */
 function readAs(c: string): string {
@@ -63,6 +67,8 @@ function readAs(c: string): string {
  * has some letters in one case only ("Ɪ" lowercases to "ɪ", which it reads as "I").
  */
 function lookAlikeRead(c: string): string {
+  // Letters only: the table also reads symbols as letters (| as l, € as e), which would glue a word to them.
+  if (!LETTER.test(c)) return c;
   const lower = (confusablesMap.get(c) ?? c).toLowerCase();
   return lower.length === 1 ? (confusablesMap.get(lower) ?? lower).toLowerCase() : lower;
 }
@@ -72,6 +78,7 @@ export function skeletonOf(text: string): Skeleton {
   const letters: string[] = [];
   const starts = new Set<number>([0]);
   const ends = new Set<number>();
+  const clauseEnds = new Set<number>();
   let last = '';
   let atBoundary = true;
   let wordStart = 0;
@@ -89,6 +96,7 @@ export function skeletonOf(text: string): Skeleton {
   // the confusables table reads other scripts' look-alikes as Latin letters; lowercasing after both drops
   // the marks lowercasing adds (İ → i + dot).
   for (const original of text.normalize('NFKD')) {
+    if (CLAUSE_END.has(original) && letters.length > 0) clauseEnds.add(letters.length);
     for (const c of lookAlikeRead(original)) {
       for (const read of readAs(c)) {
         if (read === ' ') {
@@ -115,5 +123,6 @@ export function skeletonOf(text: string): Skeleton {
     }
   }
   endWord();
-  return { letters: letters.join(''), starts, ends };
+  clauseEnds.add(letters.length);
+  return { letters: letters.join(''), starts, ends, clauseEnds };
 }

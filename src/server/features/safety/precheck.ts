@@ -44,6 +44,8 @@ interface TrieNode {
   readonly next: Map<string, TrieNode>;
   /** The rule a phrase ending here belongs to (the first rule, if two spell the same letters). */
   rule?: SafetyRule;
+  /** The rule a phrase that counts only at a clause's end (`closing`) belongs to. */
+  closingRule?: SafetyRule;
   /** A benign figure of speech ends here. */
   benign?: true;
 }
@@ -70,7 +72,10 @@ function insert(root: TrieNode, template: string, mark: (node: TrieNode) => void
 }
 
 const ROOT = newNode();
-for (const rule of SAFETY_RULES) for (const template of rule.phrases) insert(ROOT, template, (node) => (node.rule ??= rule));
+for (const rule of SAFETY_RULES) {
+  for (const template of rule.phrases) insert(ROOT, template, (node) => (node.rule ??= rule));
+  for (const template of rule.closing ?? []) insert(ROOT, template, (node) => (node.closingRule ??= rule));
+}
 /** The longest benign phrase, in skeleton letters: how far back a benign span covering a hit can start. */
 const LONGEST_BENIGN = Math.max(0, ...BENIGN_PHRASES.map((template) => insert(ROOT, template, (node) => (node.benign = true))));
 
@@ -82,7 +87,7 @@ const SEVERITY: Readonly<Record<SafetyCategory, number>> = Object.fromEntries(SA
  * harmful self-talk) and the rule that matched first in the text; null when nothing did.
  */
 export function precheck(text: string): { category: SafetyCategory; ruleId: string } | null {
-  const { letters, starts, ends } = skeletonOf(text);
+  const { letters, starts, ends, clauseEnds } = skeletonOf(text);
   const hits: Array<{ start: number; end: number; rule: SafetyRule }> = [];
   // The furthest end of a benign phrase starting at each start.
   const benignEnd = new Map<number, number>();
@@ -92,7 +97,8 @@ export function precheck(text: string): { category: SafetyCategory; ruleId: stri
       node = node.next.get(letters[at]!);
       if (node === undefined) break;
       if (!ends.has(at + 1)) continue;
-      if (node.rule !== undefined) hits.push({ start, end: at + 1, rule: node.rule });
+      const rule = node.rule ?? (clauseEnds.has(at + 1) ? node.closingRule : undefined);
+      if (rule !== undefined) hits.push({ start, end: at + 1, rule });
       if (node.benign) benignEnd.set(start, at + 1);
     }
   }

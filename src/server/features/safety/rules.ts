@@ -19,6 +19,11 @@ export interface SafetyRule {
   readonly id: string;
   readonly category: SafetyCategory;
   readonly phrases: readonly string[];
+  /**
+   * Phrases that count only where a clause ends (at a full stop, comma, question or exclamation mark, a line
+   * break, or the end of the text): "I can't go on." but not "I can't go on Friday".
+   */
+  readonly closing?: readonly string[];
 }
 
 /** "I am", said any of the ways a self-description starts. */
@@ -51,19 +56,22 @@ export const SAFETY_RULES: readonly SafetyRule[] = [
     id: 'crisis.method',
     category: 'crisis',
     phrases: [
-      '(hang|hanging|shoot|shooting|drown|drowning|poison|poisoning|suffocate|suffocating) myself',
+      '(hang|hanging|poison|poisoning|suffocate|suffocating) myself',
+      '(shoot|shooting) myself (in the head|with a gun|dead)',
+      '(drown|drowning) myself (in (a|the) (bath|bathtub|river|sea|lake|ocean))',
       `i ${WANT_TO} (overdose|jump off (a|the) (bridge|roof|building|cliff)|slit my (wrist|wrists|throat))`,
       "i (will|'ll|am going to|'m going to|'m gonna|plan to|am planning to|'m planning to) overdose",
       '(slit|slitting|slash|slashing) my (wrist|wrists|throat)',
       '(overdose|overdosing) (tonight|on purpose|on (my|the|all my|all the) (pills|meds|medication|tablets))',
     ],
+    closing: ['(shoot|shooting|drown|drowning) myself'],
   },
   {
     id: 'crisis.end_my_life',
     category: 'crisis',
     phrases: [
       '(end|ending) my (own |)life',
-      `i ${WANT_TO} end it( all|)`,
+      `i ${WANT_TO} end it all`,
       "(i'm|i am) (going to|gonna) end it (all|tonight|today|now|soon)",
       'end it all tonight',
       '(i |)(feel|feeling|felt) like (ending|end) (it all|it|everything|my life)',
@@ -71,6 +79,7 @@ export const SAFETY_RULES: readonly SafetyRule[] = [
       `i ${WANT_TO} take my life`,
       'i (just |)want (it all|everything) to end',
     ],
+    closing: [`i ${WANT_TO} end it`],
   },
   {
     id: 'crisis.no_reason_to_live',
@@ -79,8 +88,9 @@ export const SAFETY_RULES: readonly SafetyRule[] = [
       '(no|no more|zero) reason (to|for me to) (live|go on|keep going|be alive|stay alive)',
       'nothing (left |)to live for',
       "(i |)(don't|do not|no longer) want to (be alive|live anymore|live any more|exist|exist anymore|be here anymore|go on living|keep living)",
-      "(i |)(can't|cannot) go on (living|anymore|any more|)",
+      "(i |)(can't|cannot) go on (living|anymore|any more|like this|much longer)",
     ],
+    closing: ["(i |)(can't|cannot) go on"],
   },
   {
     id: 'crisis.suicidal',
@@ -137,10 +147,6 @@ export const BENIGN_PHRASES: readonly string[] = [
   `i ${WANT_TO} (disappear|vanish) (for (a|the)|on|to|into|from social|off)`,
   '(no|no more|zero) reason (to|for me to) live (in|here|there|near|with|on|at|by|close)',
   'i (hate|really hate) myself for (loving|liking|enjoying|laughing)',
-  '(shoot|shooting) myself in the (foot|feet)',
-  '(drown|drowning) myself in (work|coffee|tea|books|music|emails|email|projects|deadlines|tasks|news|podcasts|content)',
   `(i ${WANT_TO}|i (will|'ll|am going to|'m going to|'m gonna|plan to)) overdose on (coffee|caffeine|sugar|chocolate|candy|cake|cookies|tea|netflix|memes|content|music|podcasts|books|pizza|cheese|cuteness)`,
-  `i ${WANT_TO} end it (with|on|here|there|by|early|before|after|at|like|the|this|that|for (the|this|today))`,
-  "(i |)(can't|cannot) go on (a|an|the|vacation|holiday|leave|tour|stage|air|live|social|twitter|x|instagram|tiktok|linkedin|until|without|with|to|about|and|forever|for)",
   '(thinking|thought) (about|of) (suicide|ending it) (prevention|awareness|rates|statistics|research|hotlines|in (the|a|my) (novel|book|story|script|show|film|movie))',
 ];
