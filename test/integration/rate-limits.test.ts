@@ -172,6 +172,21 @@ describe('each group answers 429 after its maximum', () => {
     expect((await call(app, 'GET', '/v1/drafts', { ip })).statusCode).toBe(401);
   });
 
+  it('unauthenticated: an expired token is not counted (a browser sends one with each read until it refreshes)', async () => {
+    const { app, clock } = await t.build({ config: { rateLimitsEnabled: true, metricsToken: undefined } });
+    const ann = await registerUser(app);
+    clock.advance(24 * 60 * MINUTE);
+    const ip = '192.0.2.3';
+    const statuses = await times(FAILED_AUTHENTICATION_LIMIT.max + 5, () => call(app, 'GET', '/v1/drafts', { ip, token: ann.accessToken }));
+    expect(new Set(statuses)).toEqual(new Set([401]));
+    expectProblem(await call(app, 'GET', '/v1/drafts', { ip, token: ann.accessToken }), 401, 'token_expired');
+    // Refusals of other kinds from there still are, and each 429 is counted once.
+    await times(FAILED_AUTHENTICATION_LIMIT.max, () => call(app, 'GET', '/v1/drafts', { ip }));
+    expectLimited(await call(app, 'GET', '/v1/drafts', { ip }), 'unauthenticated');
+    const metrics = await call(app, 'GET', '/metrics', { ip: '192.0.2.200' });
+    expect(metrics.body).toContain('rate_limited_total{group="unauthenticated"} 1');
+  });
+
   it('auth: the per-action limits name the auth limit too', async () => {
     const { app } = await t.build({ config: { rateLimitsEnabled: true } });
     const account = await registerUser(app);

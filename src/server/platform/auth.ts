@@ -47,46 +47,54 @@ export const authPlugin = fp(async function auth(
   opts: {
     tokens: AccessTokens;
     loadPrincipal: PrincipalLoader;
-    /** Runs before each 401 and may throw instead (a rate limit on refused requests). */
+    /**
+     * Runs before a route answers 401 and may throw instead (a rate limit on refused requests). Not for an
+     * expired token: its signature held, and a browser sends one with every read until it has refreshed.
+     */
     beforeRefusing(request: FastifyRequest): Promise<void>;
   },
 ) {
   app.decorateRequest('user', null);
 
-  async function refuse(request: FastifyRequest, error: UnauthorizedError): Promise<never> {
-    await opts.beforeRefusing(request);
-    throw error;
-  }
-
   async function resolveUser(request: FastifyRequest): Promise<AuthUser | null> {
     const header = request.headers.authorization;
     if (!header) return null;
     const token = bearerToken(header);
-    if (!token) return refuse(request, new UnauthorizedError('invalid_token', 'The Authorization header must be "Bearer <token>".'));
+    if (!token) throw new UnauthorizedError('invalid_token', 'The Authorization header must be "Bearer <token>".');
     const outcome = await opts.tokens.verify(token);
     if (!outcome.ok) {
-      return refuse(
-        request,
-        outcome.reason === 'expired'
-          ? new UnauthorizedError('token_expired', 'The access token has expired; refresh it.')
-          : new UnauthorizedError('invalid_token', 'The access token is not valid.'),
-      );
+      throw outcome.reason === 'expired'
+        ? new UnauthorizedError('token_expired', 'The access token has expired; refresh it.')
+        : new UnauthorizedError('invalid_token', 'The access token is not valid.');
     }
     const user = await opts.loadPrincipal(outcome.claims.userId, outcome.claims.sessionId);
-    if (!user) return refuse(request, new UnauthorizedError('session_revoked', 'This session has ended; sign in again.'));
+    if (!user) throw new UnauthorizedError('session_revoked', 'This session has ended; sign in again.');
     request.user = user;
     return user;
   }
 
+  /** `resolveUser` for a route's hook, where a refusal is answered: counted first (see `beforeRefusing`). */
+  async function resolveOrRefuse(request: FastifyRequest): Promise<AuthUser | null> {
+    try {
+      return await resolveUser(request);
+    } catch (error) {
+      if (error instanceof UnauthorizedError && error.code !== 'token_expired') await opts.beforeRefusing(request);
+      throw error;
+    }
+  }
+
   const authenticate: onRequestAsyncHookHandler = async (request) => {
-    const user = await resolveUser(request);
-    if (!user) await refuse(request, new UnauthorizedError('unauthorized', 'Sign in to do this: send "Authorization: Bearer <token>".'));
+    const user = await resolveOrRefuse(request);
+    if (!user) {
+      await opts.beforeRefusing(request);
+      throw new UnauthorizedError('unauthorized', 'Sign in to do this: send "Authorization: Bearer <token>".');
+    }
   };
 
   app.decorate('resolveUser', resolveUser);
   app.decorate('authenticate', authenticate);
   app.decorate('authenticateOptionally', async (request: FastifyRequest) => {
-    await resolveUser(request);
+    await resolveOrRefuse(request);
   });
   app.decorate('requireRole', (role: Role): onRequestAsyncHookHandler => {
     return async function requireRole(request, reply) {

@@ -62,8 +62,8 @@ export const AUTH_ACTION_LIMITS = {
 } satisfies Record<string, { ip: RateRule; account: RateRule }>;
 
 /**
- * Requests refused with 401 (no bearer token where one is needed, or a bad, expired or revoked one), per
- * address. The route groups' limits count a request once it is signed in; this one stops a client that
+ * Requests refused with 401 (no bearer token where one is needed, a malformed header, a bad token, a revoked
+ * session; not an expired token), per address. The route groups' limits count a request once it is signed in; this one stops a client that
  * never is from sending without end.
  */
 export const FAILED_AUTHENTICATION_LIMIT: RateRule = { name: 'unauthenticated:ip', max: 60, windowMs: MINUTE };
@@ -131,7 +131,7 @@ export class RouteLimits {
     private readonly limiter: RateLimiter,
     private readonly clock: Clock,
     private readonly settings: RateLimitSettings,
-    private readonly refused: (limit: RateLimitGroup | 'unauthenticated') => void = () => undefined,
+    private readonly refused: (group: RateLimitGroup) => void = () => undefined,
   ) {}
 
   /** Counts one request of `group`; throws RateLimitedError (429) when one of the group's rules is exceeded. */
@@ -149,11 +149,13 @@ export class RouteLimits {
     throw new RateLimitedError(group, wait);
   }
 
-  /** Counts one request refused with 401 from `ip`; throws a 429 once FAILED_AUTHENTICATION_LIMIT is passed. */
+  /**
+   * Counts one request refused with 401 from `ip`; throws a 429 once FAILED_AUTHENTICATION_LIMIT is passed
+   * (counted in the metrics by the plugin's onError hook, as every 429 but the groups' own).
+   */
   async admitFailedAuthentication(ip: string): Promise<void> {
     const wait = await this.limiter.consume(FAILED_AUTHENTICATION_LIMIT, ip, this.clock.now().getTime());
     if (wait === null) return;
-    this.refused('unauthenticated');
     throw new TooManyRequestsError('rate_limited', 'Too many requests without a valid sign-in; wait a moment and try again.', wait, 'unauthenticated');
   }
 }
