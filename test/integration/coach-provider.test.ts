@@ -111,7 +111,7 @@ describe('what a provider answers that no one could type', () => {
 
   it('no text at all (a content filter): the offline provider answers instead, marked as the fallback', async () => {
     const ann = await registerUser(t.app);
-    fake.then({ text: '', finishReason: 'content_filter' }, { text: '\u0000\u0001', finishReason: 'stop' });
+    fake.then({ text: '', finishReason: 'content_filter' }, { text: '  \n \u0000\u0001 ', finishReason: 'stop' });
     const turn = await send(ann);
     expect(turn.statusCode, turn.body).toBe(201);
     expect(turn.json()).toMatchObject({ provider: 'local', fallback: true });
@@ -123,10 +123,13 @@ describe('what a provider answers that no one could type', () => {
     const reply = events.at(-1)!;
     expect(reply).toMatchObject({ event: 'done', data: { provider: 'local', fallback: true, complete: true } });
     expect((reply.data as MirrorMessage).content.length).toBeGreaterThan(0);
+    // The blank pieces the provider sent first never reached me: what I was sent is the reply stored.
+    const deltas = events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text).join('');
+    expect(deltas).toBe((reply.data as MirrorMessage).content);
     expect(fake.received).toHaveLength(2);
   });
 
-  it('far more than maxTokens: the reply is cut at the cap, the call closed, and the stored reply no longer', async () => {
+  it('far more than maxTokens: the reply is cut at the cap, and the stored reply is no longer', async () => {
     const ann = await registerUser(t.app);
     const session = await startSession(ann);
     fake.then({ text: 'word '.repeat(20_000) });

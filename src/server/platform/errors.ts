@@ -153,8 +153,8 @@ type BranchIssue = { code: string; path: PropertyKey[]; message: string };
  */
 function closestBranch(branches: unknown): BranchIssue[] | null {
   if (!Array.isArray(branches) || branches.length === 0) return null;
-  const distance = (issues: BranchIssue[]) => issues.length + (issues.some((i) => i.code === 'unrecognized_keys') ? branches.length * 1000 : 0);
-  const sorted = [...(branches as BranchIssue[][])].sort((a, b) => distance(a) - distance(b));
+  const foreignFields = (issues: BranchIssue[]) => (issues.some((i) => i.code === 'unrecognized_keys') ? 1 : 0);
+  const sorted = [...(branches as BranchIssue[][])].sort((a, b) => foreignFields(a) - foreignFields(b) || a.length - b.length);
   return sorted[0]!.length > 0 ? sorted[0]! : null;
 }
 

@@ -130,7 +130,6 @@ export const coachApi = new CoachApi(api);
  * change refreshes the reads it touches and no others.
  */
 export const coachKeys = {
-  all: ['coach'] as const,
   turns: () => ['coach', 'turns'] as const,
   sessions: () => ['coach', 'sessions', 'list'] as const,
   session: (id: string) => ['coach', 'sessions', 'detail', id] as const,

@@ -24,13 +24,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     });
     // Until the server can be asked, who is signed in is not known: ask again, backing off.
     let retry: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
     const ask = (attempt: number) => {
       api.refresh().catch(() => {
-        retry = setTimeout(() => ask(attempt + 1), Math.min(MAX_RETRY_MS, 1000 * 2 ** attempt));
+        if (!stopped) retry = setTimeout(() => ask(attempt + 1), Math.min(MAX_RETRY_MS, 1000 * 2 ** attempt));
       });
     };
     ask(0);
-    return () => clearTimeout(retry);
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+    };
   }, [queryClient]);
 
   const value = useMemo(

@@ -40,7 +40,7 @@ function endOfWholeCharacter(text: string, at: number): number {
 
 /**
  * A streamed answer, cleaned piece by piece. A high surrogate at the end of a piece waits for the next one
- * (its pair may come there); the pieces never pass the cap together, and `full` says when they reached it.
+ * (its pair may come there); the pieces never pass the cap together, and `full` says when one would have.
  */
 export class StreamedAnswerText {
   private held = '';
@@ -74,7 +74,7 @@ export class StreamedAnswerText {
 
   private take(text: string): string {
     const room = this.cap - this.length;
-    if (text.length < room) {
+    if (text.length <= room) {
       this.length += text.length;
       return text;
     }

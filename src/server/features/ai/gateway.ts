@@ -10,7 +10,7 @@ import { logFailure, settle, type Attempt } from './ledger.js';
 import { AiMetrics } from './metrics.js';
 import { createLocalProvider, LOCAL_MODEL } from './providers/local.js';
 import { createOpenAiProvider } from './providers/openai.js';
-import { ProviderError, type Completion, type Provider, type ProviderRequest } from './providers/provider.js';
+import { noTextAnswered, type Completion, type Provider, type ProviderRequest } from './providers/provider.js';
 import { PriceBook } from './prices.js';
 import { reserve } from './repo.js';
 import { AttemptTimedOut, breakerStateOf, callPolicy, createBreaker, isBreakerOpen } from './resilience.js';
@@ -118,7 +118,7 @@ export function createAiGateway(deps: AiGatewayDeps): AiGatewayService {
   async function callWithFallback(envelope: AiEnvelope, model: string, attempts: Attempt[]): Promise<Answered> {
     try {
       const completion = cleanCompletion(await callUpstream(envelope, model, attempts), envelope.maxTokens);
-      if (upstream.breaker && isBlank(completion.text)) throw new ProviderError('the provider answered no text', null, false, null);
+      if (upstream.breaker && isBlank(completion.text)) throw noTextAnswered();
       return { completion, provider: upstream.provider.name, model, fallback: false };
     } catch (error) {
       const fallback = upstream.breaker !== null;

@@ -7,7 +7,7 @@ import { attemptTimeoutMs, requestOf, type CallContext } from './call-context.js
 import type { AiAnswer, AiEnvelope, AiStream, Reservation } from './gateway-types.js';
 import { logFailure, settle, type Attempt } from './ledger.js';
 import { LOCAL_MODEL } from './providers/local.js';
-import { ProviderError, type Provider, type ProviderRequest, type StreamEvent } from './providers/provider.js';
+import { noTextAnswered, type Provider, type ProviderRequest, type StreamEvent } from './providers/provider.js';
 import { AttemptTimedOut, callPolicy, isBreakerOpen } from './resilience.js';
 
 /** A provider's stream once its first event arrived: from here on it is not retried nor replaced. */
@@ -69,10 +69,13 @@ async function run(ctx: CallContext, envelope: AiEnvelope, model: string, reserv
   // A provider that ended its stream with nothing to show (a content filter, a broken server): the offline
   // provider answers instead, as when the call fails.
   if (opened && opened.provider !== local && upstream.breaker && read.finishReason !== 'cut' && isBlank(read.text)) {
-    logFailure(ctx.deps.logger, envelope.feature, upstream.provider.name, new ProviderError('the provider answered no text', null, false, null), true);
-    fallback = true;
-    opened = await open(local, requestOf(envelope, LOCAL_MODEL), new AbortController().signal, stops, attempts).catch(() => null);
-    if (opened) read = await readAll(opened, timeoutMs, stops, queue, attempts, envelope.maxTokens);
+    logFailure(ctx.deps.logger, envelope.feature, upstream.provider.name, noTextAnswered(), true);
+    const offline = await open(local, requestOf(envelope, LOCAL_MODEL), new AbortController().signal, stops, attempts).catch(() => null);
+    if (offline) {
+      opened = offline;
+      fallback = true;
+      read = await readAll(offline, timeoutMs, stops, queue, attempts, envelope.maxTokens);
+    }
   }
   const micros = await settle(ctx.deps.db, ctx.deps.clock, ctx.metrics, ctx.prices, reservation, attempts);
   return {
@@ -115,10 +118,18 @@ async function readAll(
 ): Promise<Pick<AiAnswer, 'text' | 'finishReason' | 'usage'>> {
   let text = '';
   const shown = new StreamedAnswerText(maxTokens);
+  // Blank pieces before the first visible one are held back: an answer that stays blank is replaced by the
+  // offline provider's, and the client should see only that one.
+  let blankLead = '';
   const pass = (piece: string) => {
     if (piece === '') return;
-    text += piece;
-    queue.push(piece);
+    if (text === '' && isBlank(blankLead + piece)) {
+      blankLead += piece;
+      return;
+    }
+    text += blankLead + piece;
+    queue.push(blankLead + piece);
+    blankLead = '';
   };
   let end: Extract<StreamEvent, { type: 'end' }> | null = null;
   let outcome: AiOutcome = 'ok';

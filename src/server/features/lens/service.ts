@@ -1,17 +1,16 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { z } from 'zod';
 import {
   MAX_ACTIONS_PER_GOAL,
-  type CreateActionBodySchema,
+  type CreateActionBody,
   type GoalWithSafety,
-  type CreateGoalBodySchema,
+  type CreateGoalBody,
   type DayActions,
   type GoalDetail,
   type GoalStatus,
   type LensAction,
   type SafetyNotice,
-  type UpdateActionBodySchema,
-  type UpdateGoalBodySchema,
+  type UpdateActionBody,
+  type UpdateGoalBody,
 } from '../../../contract/coach.js';
 import type { PageQuery } from '../../../contract/common.js';
 import { isBlank } from '../../../contract/text.js';
@@ -34,11 +33,6 @@ import * as repo from './repo.js';
  * the goal, and answers with support alongside it).
  */
 export type LensDeps = { db: Db; clock: Clock; enforce: Enforce; transact?: Transact };
-
-type CreateGoalBody = z.infer<typeof CreateGoalBodySchema>;
-type UpdateGoalBody = z.infer<typeof UpdateGoalBodySchema>;
-type CreateActionBody = z.infer<typeof CreateActionBodySchema>;
-type UpdateActionBody = z.infer<typeof UpdateActionBodySchema>;
 
 /** The UTC calendar day of an instant, YYYY-MM-DD. */
 export const utcDay = (at: Date): string => at.toISOString().slice(0, 10);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { formatTurnAnswer } from '../../coach/turn-format.js';
+import { formatTurnAnswer, withoutSeparators } from '../../coach/turn-format.js';
 import type { AiMessage } from '../gateway-types.js';
 import type { Completion, Provider, ProviderRequest, StreamEvent } from './provider.js';
 
@@ -29,9 +29,12 @@ export function createLocalProvider(): Provider {
   };
 }
 
+/** UTF-8 bytes a token stands for, in this provider's stand-in for a tokenizer. */
+const BYTES_PER_TOKEN = 4;
+
 /** Tokens as a quarter of the UTF-8 bytes, rounded up: a simple, deterministic stand-in for a tokenizer. */
 export function localTokens(text: string): number {
-  return Math.ceil(Buffer.byteLength(text, 'utf8') / 4);
+  return Math.ceil(Buffer.byteLength(text, 'utf8') / BYTES_PER_TOKEN);
 }
 
 function answer(request: ProviderRequest): Completion {
@@ -58,8 +61,9 @@ function pick<T>(options: readonly T[], text: string, salt: string): T {
  */
 function withinTokens(text: string, maxTokens: number): { text: string; truncated: boolean } {
   if (localTokens(text) <= maxTokens) return { text, truncated: false };
-  const byWords = keptWhile(text.split(/(?<=\s)/), maxTokens * 4).trimEnd();
-  return { text: byWords.length > 0 ? byWords : keptWhile(Array.from(text), maxTokens * 4), truncated: true };
+  const maxBytes = maxTokens * BYTES_PER_TOKEN;
+  const byWords = keptWhile(text.split(/(?<=\s)/), maxBytes).trimEnd();
+  return { text: byWords.length > 0 ? byWords : keptWhile(Array.from(text), maxBytes), truncated: true };
 }
 
 /** The first `parts` joined, as many as fit in `maxBytes` of UTF-8. */
@@ -115,7 +119,11 @@ function pointFirst(text: string): string {
   return pick(OPENERS, text, 'opener') + continuing(text);
 }
 
-/** The text as it reads after a lead-in: its first letter lower-cased, unless the word is "I", a name or an acronym. */
+/**
+ * The text as it reads after a lead-in: its first letter lower-cased, unless the word is "I" or has a capital
+ * inside (an acronym, "OneRing", "iPhone"). A plain name ("Anna") cannot be told from any first word and is
+ * lower-cased too.
+ */
 function continuing(text: string): string {
   const first = text.split(/\s/, 1)[0]!;
   const keepsCapital = /^I\b/u.test(first) || /\p{Lu}/u.test(first.slice(1));
@@ -130,7 +138,7 @@ function invitingReply(text: string): string {
 
 function turnRewrites(said: string): string[] {
   // A line of dashes in the post would read as the separator between rewrites.
-  const post = said.replace(/^[ \t]*-{3,}[ \t]*$/gm, '—');
+  const post = withoutSeparators(said);
   if (post.length === 0) return [];
   const tight = tighter(post);
   const rewrites = [tight, pointFirst(tight), invitingReply(tight)];

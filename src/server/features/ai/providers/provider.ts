@@ -44,6 +44,9 @@ export class ProviderError extends Error {
   }
 }
 
+/** An answer with nothing to show (no text, or only control characters): the fallback answers instead. */
+export const noTextAnswered = () => new ProviderError('the provider answered no text', null, false, null);
+
 /**
  * Retry-After as milliseconds from `now`: delay-seconds or an HTTP date (RFC 9110 §10.2.3); null when absent
  * or unreadable. A date in the past means "now" (0).
