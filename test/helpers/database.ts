@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
+import { expect } from 'vitest';
 import { openDatabase, type Database } from '../../src/server/db/client.js';
 import { runMigrations } from '../../src/server/db/migrate.js';
 
@@ -67,4 +68,18 @@ async function truncateAll(database: Database): Promise<void> {
     await tx.execute(sql`alter table audit_log enable trigger audit_log_no_truncate`);
   });
   await database.db.execute(sql`update plans set enforcement_enabled = true`);
+}
+
+/** Waits until `n` statements of this database wait for a lock (failing, not hanging, if they never do). */
+export async function waitForLockWaiters(client: pg.Client, n = 1): Promise<void> {
+  const waiting = async () => {
+    // Inside a transaction the activity view is read once; forget that copy to see the waiters arrive.
+    await client.query('select pg_stat_clear_snapshot()');
+    const { rows } = await client.query<{ waiting: number }>(
+      `select count(*)::int as waiting from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
+    );
+    return rows[0]!.waiting;
+  };
+  await expect.poll(waiting, { timeout: 30_000, interval: 20 }).toBeGreaterThanOrEqual(n);
 }

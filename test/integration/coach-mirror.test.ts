@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIRROR_MAX_MESSAGES, type MirrorExchange, type MirrorMessage, type MirrorSession } from '../../src/contract/coach.js';
-import { entitlementOverrides, mirrorMessages, mirrorSessions } from '../../src/server/db/schema/index.js';
+import { mirrorMessages, mirrorSessions } from '../../src/server/db/schema/index.js';
 import { addCollaborator, call, createDraft, expectProblem, registerUser, type Account } from '../helpers/api.js';
 import { useTestApp } from '../helpers/app.js';
+import { allowEntitlement } from '../helpers/plans.js';
 import { parseEvents, readEvents, type SseEvent } from '../helpers/sse.js';
 
 const t = useTestApp();
@@ -96,30 +96,14 @@ describe('Mirror sessions', () => {
 
   it('refuses past coach.mirror_sessions_per_week with 403 quota_exceeded, writing nothing', async () => {
     const ann = await registerUser(t.app);
-    await t.database.db.insert(entitlementOverrides).values({
-      id: randomUUID(),
-      userId: ann.user.id,
-      key: 'coach.mirror_sessions_per_week',
-      value: 0,
-      expiresAt: null,
-      createdAt: t.clock.now(),
-      createdBy: ann.user.id,
-    });
+    await allowEntitlement(t.database.db, ann.user.id, 'coach.mirror_sessions_per_week', 0, t.clock.now());
     expectProblem(await call(t.app, 'POST', '/v1/coach/mirror/sessions', { token: ann.accessToken, body: {} }), 403, 'quota_exceeded');
     expect(await t.database.db.select().from(mirrorSessions).where(eq(mirrorSessions.userId, ann.user.id))).toEqual([]);
   });
 
   it('still counts a deleted session in its week: deleting frees no slot, and keeps none of what was said', async () => {
     const ann = await registerUser(t.app);
-    await t.database.db.insert(entitlementOverrides).values({
-      id: randomUUID(),
-      userId: ann.user.id,
-      key: 'coach.mirror_sessions_per_week',
-      value: 1,
-      expiresAt: null,
-      createdAt: t.clock.now(),
-      createdBy: ann.user.id,
-    });
+    await allowEntitlement(t.database.db, ann.user.id, 'coach.mirror_sessions_per_week', 1, t.clock.now());
     const session = await startSession(ann, { title: 'Private thoughts' });
     expect((await send(ann, session.id, 'Something I only said here')).statusCode).toBe(201);
     expect((await call(t.app, 'DELETE', `/v1/coach/mirror/sessions/${session.id}`, { token: ann.accessToken })).statusCode).toBe(204);

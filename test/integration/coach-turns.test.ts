@@ -4,23 +4,19 @@ import { describe, expect, it } from 'vitest';
 import type { Turn } from '../../src/contract/coach.js';
 import type { DraftEvent } from '../../src/contract/events.js';
 import { measurePost } from '../../src/contract/platform-text.js';
-import { coachTurns, entitlementOverrides, safetyEvents } from '../../src/server/db/schema/index.js';
+import { coachTurns, safetyEvents } from '../../src/server/db/schema/index.js';
 import { PENDING_TURN_LEASE_MS } from '../../src/server/features/plans/usage.js';
 import { encodeCursor } from '../../src/server/platform/cursor.js';
 import { addCollaborator, call, createDraft, expectProblem, passRing, registerUser, type Account } from '../helpers/api.js';
 import { useTestApp } from '../helpers/app.js';
+import { allowEntitlement } from '../helpers/plans.js';
 
 const t = useTestApp();
 
 const turn = (who: Account, body: unknown, headers: Record<string, string> = {}) =>
   call(t.app, 'POST', '/v1/coach/turns', { token: who.accessToken, body, headers });
 
-/** Sets the user's allowance of an entitlement, as an admin's override does. */
-async function allow(who: Account, key: string, value: number): Promise<void> {
-  await t.database.db
-    .insert(entitlementOverrides)
-    .values({ id: randomUUID(), userId: who.user.id, key, value, expiresAt: null, createdAt: t.clock.now(), createdBy: who.user.id });
-}
+const allow = (who: Account, key: string, value: number) => allowEntitlement(t.database.db, who.user.id, key, value, t.clock.now());
 
 describe('Turn', () => {
   it('answers up to three rewrites of a thought, each within the platform limit, and keeps them in my history', async () => {

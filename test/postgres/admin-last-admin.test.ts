@@ -4,22 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { auditLog, users } from '../../src/server/db/schema/index.js';
 import { call, registerUser } from '../helpers/api.js';
 import { useTestApp } from '../helpers/app.js';
+import { waitForLockWaiters } from '../helpers/database.js';
 
 const t = useTestApp({ config: { adminEmails: ['gandalf@example.test', 'saruman@example.test'] } });
 
-/** Waits until `n` statements of this database wait for a lock (failing, not hanging, if they never do). */
-async function waitForLockWaiters(client: pg.Client, n: number): Promise<void> {
-  const waiting = async () => {
-    // Inside a transaction the activity view is read once; forget that copy to see the waiters arrive.
-    await client.query('select pg_stat_clear_snapshot()');
-    const { rows } = await client.query<{ waiting: number }>(
-      `select count(*)::int as waiting from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
-    );
-    return rows[0]!.waiting;
-  };
-  await expect.poll(waiting, { timeout: 30_000, interval: 20 }).toBeGreaterThanOrEqual(n);
-}
 
 describe('two admins demoting each other at the same moment', () => {
   it('leaves one admin: one demotion lands, the other is refused as the last admin', async () => {

@@ -5,21 +5,10 @@ import { MIRROR_MAX_MESSAGES } from '../../src/contract/coach.js';
 import { coachTurns, mirrorMessages, mirrorSessions } from '../../src/server/db/schema/index.js';
 import { call, registerUser } from '../helpers/api.js';
 import { useTestApp } from '../helpers/app.js';
+import { waitForLockWaiters } from '../helpers/database.js';
 
 const t = useTestApp();
 
-/** Waits until a statement of this database waits for a lock (failing, not hanging, if none does). */
-async function waitForLockWaiter(client: pg.Client): Promise<void> {
-  const waiting = async () => {
-    await client.query('select pg_stat_clear_snapshot()');
-    const { rows } = await client.query<{ waiting: number }>(
-      `select count(*)::int as waiting from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
-    );
-    return rows[0]!.waiting;
-  };
-  await expect.poll(waiting, { timeout: 30_000, interval: 20 }).toBeGreaterThanOrEqual(1);
-}
 
 describe('Turn and Mirror under parallel requests (PostgreSQL)', () => {
   it('a session two exchanges from full takes exactly two of eight parallel messages; the rest are 409 and store nothing', async () => {
@@ -63,7 +52,7 @@ describe('Turn and Mirror under parallel requests (PostgreSQL)', () => {
       await blocker.query('begin');
       await blocker.query('select 1 from user_plans where user_id = $1 for update', [ann.user.id]);
       const waiting = call(t.app, 'POST', '/v1/coach/turns', { token: ann.accessToken, body: { text: 'A second thought.' } });
-      await waitForLockWaiter(blocker);
+      await waitForLockWaiters(blocker);
       // Meanwhile anyone else's call can still take the global budget row.
       await other.query('begin');
       const { rowCount } = await other.query(`select 1 from ai_budget_days where feature = 'turn' and holder = 'global' for update nowait`);
